@@ -1,0 +1,61 @@
+# The two commands a user needs: `make run` and `make test`. Everything else is what they depend on.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.PHONY: build run test bench oci check-imports clean install wasm node unit fixtures
+
+NPM_STAMP := node_modules/.installed
+AS_SOURCES := $(shell find assembly -name '*.ts' 2>/dev/null)
+TS_SOURCES := $(shell find src tests bench -name '*.ts' -not -path 'tests/fixtures/*' -not -path '*/assembly/*' 2>/dev/null) tsconfig.json
+ASC := node_modules/.bin/asc
+
+# Install when node_modules is missing or older than the lock file (a fresh clone, or a pulled dependency change).
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+install: $(NPM_STAMP)
+
+build: wasm node unit fixtures
+
+wasm: build/cors.wasm build/cors.debug.wasm
+build/cors.wasm: $(AS_SOURCES) asconfig.json $(NPM_STAMP)
+	$(ASC) assembly/index.ts --target release
+build/cors.debug.wasm: $(AS_SOURCES) asconfig.json $(NPM_STAMP)
+	$(ASC) assembly/index.ts --target debug
+
+node: dist/.built
+dist/.built: $(TS_SOURCES) $(NPM_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json
+	@touch $@
+
+# The AssemblyScript layers' unit-test build, loaded by Node tests through @assemblyscript/loader.
+UNIT_SOURCES := $(shell find tests/unit/assembly -name '*.ts' 2>/dev/null)
+unit: build/test/unit.wasm
+build/test/unit.wasm: $(AS_SOURCES) $(UNIT_SOURCES) $(NPM_STAMP)
+	@if [ -f tests/unit/assembly/index.ts ]; then \
+	  $(ASC) tests/unit/assembly/index.ts -o $@ --runtime incremental --exportRuntime --debug --sourceMap; \
+	else mkdir -p build/test; fi
+
+# Probe modules for the host's own tests.
+FIXTURE_SOURCES := $(shell find tests/fixtures -name '*.ts' 2>/dev/null)
+fixtures: build/fixtures/.built
+build/fixtures/.built: $(FIXTURE_SOURCES) $(AS_SOURCES) $(NPM_STAMP)
+	@if [ -f tests/fixtures/build.mjs ]; then node tests/fixtures/build.mjs; fi
+	@mkdir -p build/fixtures && touch $@
+
+check-imports: build/cors.wasm
+	node ../shared/tools/check-imports.mjs build/cors.wasm
+
+run: build
+	node bin/cors-proxy-wasm.mjs serve
+
+test: build
+	node --test --test-reporter=spec dist/tests/
+
+bench: build
+	node --no-liftoff --expose-gc dist/bench/run.js
+
+oci: build/cors.wasm
+	node bin/cors-proxy-wasm.mjs oci --wasm build/cors.wasm --out build/oci
+
+clean:
+	rm -rf build dist
