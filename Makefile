@@ -27,13 +27,13 @@ dist/.built: $(TS_SOURCES) $(NPM_STAMP)
 	node_modules/.bin/tsc -p tsconfig.json
 	@touch $@
 
-# The AssemblyScript layers' unit-test build, loaded by Node tests through @assemblyscript/loader.
-UNIT_SOURCES := $(shell find tests/unit/assembly -name '*.ts' 2>/dev/null)
-unit: build/test/unit.wasm
-build/test/unit.wasm: $(AS_SOURCES) $(UNIT_SOURCES) $(NPM_STAMP)
-	@if [ -f tests/unit/assembly/index.ts ]; then \
-	  $(ASC) tests/unit/assembly/index.ts -o $@ --runtime incremental --exportRuntime --debug --sourceMap; \
-	else mkdir -p build/test; fi
+# The AssemblyScript layers' unit-test builds: every tests/unit/assembly/NAME.ts becomes build/test/NAME.wasm,
+# loaded by Node tests through @assemblyscript/loader.
+UNIT_ENTRIES := $(wildcard tests/unit/assembly/*.ts)
+UNIT_WASMS := $(patsubst tests/unit/assembly/%.ts,build/test/%.wasm,$(UNIT_ENTRIES))
+unit: $(UNIT_WASMS)
+build/test/%.wasm: tests/unit/assembly/%.ts $(AS_SOURCES) $(NPM_STAMP)
+	$(ASC) $< -o $@ --runtime incremental --exportRuntime --debug
 
 # Probe modules for the host's own tests.
 FIXTURE_SOURCES := $(shell find tests/fixtures -name '*.ts' 2>/dev/null)
