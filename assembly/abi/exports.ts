@@ -1,0 +1,56 @@
+// Every proxy_* callback the module exports (and only those we implement). Each one dispatches by
+// context id through the registry; an unknown id is ignored with a harmless answer, never a trap.
+
+import { Action } from "./types";
+import { getRoot, getStream, createContext, removeContext } from "./context";
+
+/** ABI marker: Envoy / Kong / APISIX pick the ABI from this export's name. Never called. */
+export function proxy_abi_version_0_2_1(): void {}
+
+export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  createContext(contextId, parentContextId);
+}
+
+export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): bool {
+  const root = getRoot(rootContextId);
+  return root === null ? true : root.onVmStart(vmConfigurationSize);
+}
+
+export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
+  const root = getRoot(rootContextId);
+  return root === null ? true : root.onConfigure(pluginConfigurationSize);
+}
+
+export function proxy_on_request_headers(contextId: u32, headerCount: u32, endOfStream: u32): u32 {
+  const s = getStream(contextId);
+  return s === null ? <u32>Action.Continue : <u32>s.onRequestHeaders(headerCount, endOfStream != 0);
+}
+
+export function proxy_on_response_headers(contextId: u32, headerCount: u32, endOfStream: u32): u32 {
+  const s = getStream(contextId);
+  return s === null ? <u32>Action.Continue : <u32>s.onResponseHeaders(headerCount, endOfStream != 0);
+}
+
+export function proxy_on_done(contextId: u32): bool {
+  const s = getStream(contextId);
+  if (s !== null) return s.onDone();
+  const root = getRoot(contextId);
+  return root === null ? true : root.onDone();
+}
+
+export function proxy_on_log(contextId: u32): void {
+  const s = getStream(contextId);
+  if (s !== null) s.onLog();
+}
+
+export function proxy_on_delete(contextId: u32): void {
+  const s = getStream(contextId);
+  if (s !== null) {
+    s.onDelete();
+  } else {
+    const root = getRoot(contextId);
+    if (root === null) return;
+    root.onDelete();
+  }
+  removeContext(contextId);
+}

@@ -1,0 +1,95 @@
+// Header map helpers. Return a Status or null; never trap, whatever the host answers.
+
+import {
+  proxy_get_header_map_value, proxy_get_header_map_pairs, proxy_add_header_map_value,
+  proxy_replace_header_map_value, proxy_remove_header_map_value,
+} from "./imports";
+import { Status, MapType, HeaderPair } from "./types";
+import { RET_PTR, RET_SIZE, clearReturned, takeReturned } from "./memory";
+import { outBuffer, writeLatin1, readLatin1 } from "./bytes";
+
+/** The value of the first `name` line (Envoy: inline headers arrive comma-joined); null on NotFound or any error. */
+export function getHeader(map: MapType, name: string): string | null {
+  const n = <usize>name.length;
+  const out = outBuffer(n);
+  const p = changetype<usize>(out);
+  writeLatin1(name, p);
+  clearReturned();
+  const st = proxy_get_header_map_value(<u32>map, p, n, RET_PTR, RET_SIZE);
+  const bytes = takeReturned(st);
+  if (bytes === null) return null;
+  return readLatin1(changetype<usize>(bytes), <usize>bytes.byteLength);
+}
+
+/** Every line of the map, in order; null when the host refused or the serialisation is malformed. */
+export function getHeaderPairs(map: MapType): Array<HeaderPair> | null {
+  clearReturned();
+  const st = proxy_get_header_map_pairs(<u32>map, RET_PTR, RET_SIZE);
+  const bytes = takeReturned(st);
+  if (bytes === null) return null;
+  return parsePairs(changetype<usize>(bytes), <usize>bytes.byteLength);
+}
+
+/**
+ * Parses a serialised map: u32 count, count × (u32 key_len, u32 value_len), then each key and value
+ * followed by 0x00 (little-endian). Size 0 or a single 0x00 byte is the empty map. Bounds are checked
+ * before anything is allocated; malformed input gives null.
+ */
+export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
+  if (len == 0 || (len == 1 && load<u8>(base) == 0)) return new Array<HeaderPair>(0);
+  if (len < 4) return null;
+  const count = <u64>load<u32>(base);
+  const dataStart = 4 + count * 8;
+  if (dataStart > <u64>len) return null;
+  let need = dataStart;
+  for (let i: u64 = 0; i < count; ++i) {
+    const at = base + 4 + <usize>(i << 3);
+    need += <u64>load<u32>(at) + <u64>load<u32>(at, 4) + 2;
+    if (need > <u64>len) return null;
+  }
+  const pairs = new Array<HeaderPair>(<i32>count);
+  let data = base + <usize>dataStart;
+  for (let i: i32 = 0; i < <i32>count; ++i) {
+    const at = base + 4 + (<usize>i << 3);
+    const klen = <usize>load<u32>(at);
+    const vlen = <usize>load<u32>(at, 4);
+    const name = readLatin1(data, klen);
+    data += klen + 1;
+    const value = readLatin1(data, vlen);
+    data += vlen + 1;
+    unchecked(pairs[i] = new HeaderPair(name, value));
+  }
+  return pairs;
+}
+
+function nameValueCall(kind: i32, map: MapType, name: string, value: string): Status {
+  const n = <usize>name.length;
+  const v = <usize>value.length;
+  const out = outBuffer(n + v);
+  const p = changetype<usize>(out);
+  writeLatin1(name, p);
+  writeLatin1(value, p + n);
+  let st: u32;
+  if (kind == 0) st = proxy_add_header_map_value(<u32>map, p, n, p + n, v);
+  else st = proxy_replace_header_map_value(<u32>map, p, n, p + n, v);
+  return <Status>st;
+}
+
+/** Adds a line (Envoy: addCopy, duplicates possible). */
+export function addHeader(map: MapType, name: string, value: string): Status {
+  return nameValueCall(0, map, name, value);
+}
+
+/** Replaces every `name` line with one line (adds it when absent). */
+export function replaceHeader(map: MapType, name: string, value: string): Status {
+  return nameValueCall(1, map, name, value);
+}
+
+/** Removes every `name` line (Ok when absent). */
+export function removeHeader(map: MapType, name: string): Status {
+  const n = <usize>name.length;
+  const out = outBuffer(n);
+  const p = changetype<usize>(out);
+  writeLatin1(name, p);
+  return <Status>proxy_remove_header_map_value(<u32>map, p, n);
+}
