@@ -1,0 +1,131 @@
+// `cors-proxy-wasm serve`
+import { parseArgs, parseListen, UsageError } from "./args.js";
+import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
+import { prepare, readConfig, LEVEL_NAMES } from "./common.js";
+import { startProxy, type RunningProxy } from "../proxy/server.js";
+
+/** An origin the configuration allows, for the printed curl examples. */
+function exampleOrigin(config: string): string {
+  try {
+    const c = JSON.parse(config) as Record<string, unknown>;
+    const pick = (o: unknown): string | undefined => {
+      if (o === null || typeof o !== "object") return undefined;
+      const list = (o as Record<string, unknown>).allow_origins;
+      if (Array.isArray(list)) {
+        const s = list.find((x) => typeof x === "string" && x !== "*" && x !== "null");
+        if (typeof s === "string") return s.replace(/\/$/, "");
+      }
+      return undefined;
+    };
+    const direct = pick(c);
+    if (direct) return direct;
+    if (Array.isArray(c._rules_)) for (const r of c._rules_) if (pick(r)) return pick(r)!;
+  } catch {
+    /* fall through */
+  }
+  return "https://app.example.com";
+}
+
+export function curlExamples(url: string, origin: string): string {
+  return [
+    `try:`,
+    `  # preflight`,
+    `  curl -i -X OPTIONS ${url}/api/items -H 'Origin: ${origin}' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type'`,
+    `  # actual request (the echo upstream returns what it received)`,
+    `  curl -i ${url}/api/items -H 'Origin: ${origin}'`,
+    `  # an origin the configuration does not allow`,
+    `  curl -i -X OPTIONS ${url}/api/items -H 'Origin: https://evil.example' -H 'Access-Control-Request-Method: GET'`,
+    ``,
+  ].join("\n");
+}
+
+export async function runServe(argv: string[], io: Io): Promise<number> {
+  const a = parseArgs(argv, {
+    values: ["config", "listen", "upstream", "wasm", "route-name", "cluster-name", "tls-cert", "tls-key"],
+    flags: ["help"],
+    positionals: 0,
+  });
+  if (a.flags.has("help")) {
+    io.out(USAGE);
+    return 0;
+  }
+  const listen = parseListen(a.values.get("listen") ?? "127.0.0.1:10000");
+  const upstream = a.values.get("upstream");
+  if (upstream !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(upstream);
+    } catch {
+      throw new UsageError(`--upstream: "${upstream}" is not a URL (want http://HOST:PORT)`);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--upstream must be http:// or https://`);
+  }
+  const configPath = a.values.get("config") ?? defaultConfig;
+  const cfg = readConfig(configPath, io, "serve");
+  if (typeof cfg === "number") return cfg;
+
+  let live = false;
+  const loaded = await prepare(
+    {
+      wasm: a.values.get("wasm") ?? defaultWasm,
+      config: cfg.config!,
+      routeName: a.values.get("route-name"),
+      clusterName: a.values.get("cluster-name"),
+      logger: (level, message) => {
+        if (live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${message}\n`);
+      },
+    },
+    io,
+    "serve",
+  );
+  if (typeof loaded === "number") return loaded;
+  if (!loaded.accepted || loaded.host === null) {
+    for (const line of loaded.errors) io.err(`${line}\n`);
+    io.err(`cors-proxy-wasm serve: the filter rejected the configuration from ${cfg.source}\n`);
+    return 1;
+  }
+  for (const w of loaded.warnings) io.err(`warning: ${w}\n`);
+
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  const certPath = a.values.get("tls-cert");
+  const keyPath = a.values.get("tls-key");
+  if ((certPath === undefined) !== (keyPath === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
+  if (certPath !== undefined && keyPath !== undefined) {
+    const { readFileSync } = await import("node:fs");
+    tls = { cert: readFileSync(certPath), key: readFileSync(keyPath) };
+  }
+
+  let proxy: RunningProxy;
+  try {
+    proxy = await startProxy({
+      filter: loaded.host,
+      host: listen.host,
+      port: listen.port,
+      upstream,
+      streamProperties: loaded.streamProperties,
+      tls,
+      log: (line) => io.err(line + "\n"),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(
+      `cors-proxy-wasm serve: cannot listen on ${listen.host}:${listen.port}: ${code === "EADDRINUSE" ? "address in use" : (e as Error).message}\n`,
+    );
+    return 1;
+  }
+  live = true;
+  io.out(`listening on ${proxy.url}\n`);
+  io.out(`config: ${cfg.source}; upstream: ${proxy.upstream}\n`);
+  io.out(curlExamples(proxy.url, exampleOrigin(cfg.config!)));
+
+  const onSignal = (): void => {
+    void proxy.close();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  await proxy.closed;
+  await proxy.close();
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  return 0;
+}

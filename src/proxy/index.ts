@@ -1,0 +1,17 @@
+export { startProxy, type ProxyOptions, type RunningProxy } from "./server.js";
+export { startEchoUpstream, echoHandler, type EchoBody, type EchoUpstream } from "./echo.js";
+export {
+  loadFilter,
+  routeProperties,
+  readWasm,
+  FilterLoadError,
+  LOG_LEVEL,
+  type FilterLike,
+  type StreamLike,
+  type HostLike,
+  type HeaderList,
+  type RequestOutcome,
+  type LoadedFilter,
+  type LoadOptions,
+} from "./filter.js";
+export { stripHopByHop, toEnvoyRequest, fromRaw, toFlat } from "./headers.js";
