@@ -56,7 +56,7 @@ envoy.filters.http.wasm filter's configuration) or an Envoy Gateway EnvoyExtensi
 
 async function runDeploy(command: "render" | "oci", argv: string[], io: Io): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "deploy", "index.js"), join(here, "..", "deploy", "cli.js")];
+  const candidates = [command, "index", "cli"].map((n) => join(here, "..", "deploy", `${n}.js`));
   for (const file of candidates) {
     if (!existsSync(file)) continue;
     let mod: Record<string, unknown>;
@@ -67,7 +67,7 @@ async function runDeploy(command: "render" | "oci", argv: string[], io: Io): Pro
       return 1;
     }
     const cap = command[0].toUpperCase() + command.slice(1);
-    for (const name of [`${command}Command`, `run${cap}`, `${command}Main`, command]) {
+    for (const name of [`${command}Command`, `run${cap}`, `${command}Main`]) {
       const fn = mod[name];
       if (typeof fn === "function") {
         const r = await (fn as (argv: string[]) => unknown)(argv);
@@ -103,10 +103,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runExplain(rest, io);
       case "render":
       case "oci":
-        if (rest.includes("--help") && !(await deployAvailable())) {
-          io.out(`cors-proxy-wasm ${command}: not available yet\n`);
-          return 0;
-        }
         return await runDeploy(command, rest, io);
       default:
         io.err(`cors-proxy-wasm: unknown command "${command}"\n\n${USAGE}`);
@@ -120,11 +116,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`cors-proxy-wasm ${command}: ${(e as Error).message ?? e}\n`);
     return 1;
   }
-}
-
-async function deployAvailable(): Promise<boolean> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync(join(here, "..", "deploy", "index.js")) || existsSync(join(here, "..", "deploy", "cli.js"));
 }
 
 export { parseArgs, parseListen };
