@@ -1,0 +1,58 @@
+// Small typed readers over JSON values that report a wrong type with the key path.
+
+import { JsonKind, JsonValue, kindName } from "../json/value";
+import { Diagnostics, indexPath, quote } from "./messages";
+
+/** `string "true"`, `number 1.5`, `null`, `array`, `object`, `boolean true`: what was found, for messages. */
+export function describeValue(v: JsonValue): string {
+  switch (v.kind) {
+    case JsonKind.Null: return "null";
+    case JsonKind.Bool: return v.boolValue ? "boolean true" : "boolean false";
+    case JsonKind.Number: return "number " + v.num!.text;
+    case JsonKind.String: return "string " + quote(v.str);
+    default: return kindName(v.kind);
+  }
+}
+
+/** An array of strings: `values[i]` is valid when `ok[i]`; wrong-typed elements are reported. */
+export class StringList {
+  values: Array<string> = [];
+  ok: Array<bool> = [];
+}
+
+/** null (reported) when `v` is not an array; otherwise every element, non-strings reported at `path[i]`. */
+export function readStringList(v: JsonValue, path: string, diag: Diagnostics): StringList | null {
+  if (v.kind != JsonKind.Array) {
+    diag.error(path, "must be an array of strings, got " + describeValue(v) + (v.kind == JsonKind.String ? "; write [" + quote(v.str) + "]" : ""));
+    return null;
+  }
+  const out = new StringList();
+  for (let i = 0; i < v.items.length; i++) {
+    const item = v.items[i];
+    if (item.kind == JsonKind.String) {
+      out.values.push(item.str);
+      out.ok.push(true);
+    } else {
+      diag.error(indexPath(path, i), "must be a string, got " + describeValue(item));
+      out.values.push("");
+      out.ok.push(false);
+    }
+  }
+  return out;
+}
+
+export class BoolRead {
+  ok: bool = false;
+  value: bool = false;
+}
+
+export function readBool(v: JsonValue, path: string, diag: Diagnostics): BoolRead {
+  const r = new BoolRead();
+  if (v.kind == JsonKind.Bool) {
+    r.ok = true;
+    r.value = v.boolValue;
+  } else {
+    diag.error(path, "must be true or false, got " + describeValue(v));
+  }
+  return r;
+}
