@@ -260,7 +260,7 @@ class Parser {
       if (this.failed) break;
       cat.children.push(node);
       size += node.size;
-      if (size > <i64>MAX_PROGRAM) {
+      if (size > <i64>(MAX_PROGRAM - 1)) { // leave room for the final match instruction
         this.fail(atomPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
         break;
       }
@@ -339,7 +339,7 @@ class Parser {
       r.max = mx;
       r.children.push(node);
       r.size = repeatSize(node.size, mn, mx);
-      if (r.size > MAX_PROGRAM) {
+      if (r.size > MAX_PROGRAM - 1) {
         this.fail(opPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
         return node;
       }
