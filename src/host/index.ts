@@ -1,0 +1,24 @@
+// A proxy-wasm (ABI 0.2.1) host in Node that behaves like Envoy (+ Kong / APISIX link profiles).
+// Contract: docs/ARCHITECTURE.md "The host API"; what it reproduces: docs/host.md.
+
+export { ProxyWasmHost } from "./host.js";
+export { Stream } from "./stream.js";
+export { LoadError, HostTrap } from "./errors.js";
+export { HeaderMap, JOINED_INLINE, toHeaderList } from "./headers.js";
+export { requestLines } from "./simulate.js";
+export { importTable, PORTABLE_IMPORTS } from "./profiles.js";
+export type { Stat } from "./metrics.js";
+export type {
+  FailurePolicy,
+  HeaderInput,
+  HeaderList,
+  HostOptions,
+  LocalReply,
+  LogLine,
+  Profile,
+  RequestOutcome,
+  ResponseOutcome,
+  SimRequest,
+  SimResponse,
+  SimResult,
+} from "./types.js";

@@ -1,0 +1,161 @@
+// One HTTP stream through the filter, with Envoy's order and map windows (hosts.md §2.3, §4.1–4.3):
+// proxy_on_context_create(ctx, root) → proxy_on_request_headers → (local reply: deferred until the callback
+// returns, the callback's result forced to Stop, the reply encoded through the SAME filter's
+// proxy_on_response_headers) → proxy_on_response_headers → proxy_on_done → proxy_on_log → proxy_on_delete.
+// Request headers are unreadable (BAD_ARGUMENT) once proxy_on_request_headers returned Continue, response
+// headers once proxy_on_response_headers returned Continue; both are readable again in proxy_on_log.
+
+import type { ContextState, PendingLocalReply } from "./context.js";
+import { HeaderMap } from "./headers.js";
+import { failStreamReply, localReplyMap, statusOf } from "./local-reply.js";
+import type { HeaderList, LocalReply, RequestOutcome, ResponseOutcome } from "./types.js";
+import type { Vm } from "./vm.js";
+
+export class Stream {
+  constructor(
+    private readonly vm: Vm,
+    private readonly ctx: ContextState,
+    private readonly failOpen: boolean,
+  ) {}
+
+  /** The context id the module sees. */
+  get id(): number {
+    return this.ctx.id;
+  }
+
+  requestHeaders(headers: HeaderList, endOfStream = true): RequestOutcome {
+    const vm = this.vm;
+    const c = this.ctx;
+    if (c.created || c.localReplySent) throw new Error("requestHeaders: already called on this stream");
+    const map = HeaderMap.fromWire(headers);
+    c.originalRequest = map;
+    c.lastRequest = map;
+    if (vm.failed) return this.failedRequest(map);
+    c.created = true;
+    c.phase = "create";
+    vm.call(c, "proxy_on_context_create", vm.onContextCreate, c.id, vm.rootCtx.id);
+    if (vm.failed) return this.failedRequest(map);
+    c.phase = "request";
+    c.requestMap = map;
+    const r = vm.call(c, "proxy_on_request_headers", vm.onRequestHeaders, c.id, map.size, endOfStream ? 1 : 0);
+    c.phase = "idle";
+    if (vm.failed) {
+      c.pending = null;
+      return this.failedRequest(map);
+    }
+    const pending = c.pending;
+    if (pending !== null) {
+      // stopNextIteration: the result is forced to StopAllIterationAndWatermark, request_headers_ stays set.
+      c.pending = null;
+      return { kind: "local", ...this.sendLocalViaFilterChain(pending) };
+    }
+    if (r === undefined || r === 0) {
+      c.requestMap = null; // decodeHeaders: Continue → request_headers_ = nullptr
+      return { kind: "continue", headers: map.list() };
+    }
+    return { kind: "stop", headers: map.list() };
+  }
+
+  responseHeaders(headers: HeaderList, endOfStream = false): ResponseOutcome {
+    const vm = this.vm;
+    const c = this.ctx;
+    if (c.localReplySent) throw new Error("responseHeaders: the stream was answered by a local reply");
+    if (c.responseSent) throw new Error("responseHeaders: already called on this stream");
+    const map = HeaderMap.fromWire(headers);
+    if (map.get(":status") === null) throw new TypeError("responseHeaders: the header list needs a :status line");
+    c.lastResponse = map;
+    if (vm.failed || !c.created) return this.failedResponse(map);
+    c.phase = "response";
+    c.responseMap = map;
+    const r = vm.call(c, "proxy_on_response_headers", vm.onResponseHeaders, c.id, map.size, endOfStream ? 1 : 0);
+    c.phase = "idle";
+    if (vm.failed) {
+      c.pending = null;
+      c.responseMap = null;
+      return this.failedResponse(map);
+    }
+    const pending = c.pending;
+    if (pending !== null) {
+      // The response headers exist but were not sent downstream: Envoy sends the local reply directly,
+      // bypassing the filter chain (FilterManager::sendDirectLocalReply).
+      c.pending = null;
+      c.responseMap = null;
+      const reply = this.directLocal(pending);
+      return { headers: reply.map.list(), status: reply.local.status, localReply: reply.local };
+    }
+    c.responseSent = true;
+    if (r === undefined || r === 0) {
+      c.responseMap = null;
+      return { headers: map.list(), status: statusOf(map) };
+    }
+    return { headers: map.list(), status: statusOf(map), stopped: true };
+  }
+
+  /** proxy_on_done, proxy_on_log (request/response headers readable again), proxy_on_delete. */
+  finish(): void {
+    const vm = this.vm;
+    const c = this.ctx;
+    if (c.finished) return;
+    c.finished = true;
+    if (c.created && !vm.failed) {
+      c.phase = "done";
+      vm.call(c, "proxy_on_done", vm.onDone, c.id);
+      c.phase = "log";
+      c.requestMap = c.lastRequest;
+      c.responseMap = c.lastResponse;
+      vm.call(c, "proxy_on_log", vm.onLog, c.id);
+      c.requestMap = null;
+      c.responseMap = null;
+      c.phase = "delete";
+      vm.call(c, "proxy_on_delete", vm.onDelete, c.id);
+    }
+    c.phase = "idle";
+    c.requestMap = c.responseMap = c.lastRequest = c.lastResponse = c.originalRequest = null;
+    vm.contexts.delete(c.id);
+  }
+
+  private failedRequest(map: HeaderMap): RequestOutcome {
+    this.ctx.requestMap = null;
+    if (this.failOpen) return { kind: "continue", headers: map.list() };
+    return { kind: "local", ...this.directLocal(failStreamReply()).local };
+  }
+
+  private failedResponse(map: HeaderMap): ResponseOutcome {
+    this.ctx.responseSent = true;
+    if (this.failOpen || !this.ctx.created) return { headers: map.list(), status: statusOf(map) };
+    const reply = this.directLocal(failStreamReply());
+    return { headers: reply.map.list(), status: reply.local.status, localReply: reply.local };
+  }
+
+  /** A reply that does not pass through this filter (fail-closed 503, or sent from the response phase). */
+  private directLocal(p: PendingLocalReply): { map: HeaderMap; local: LocalReply } {
+    const c = this.ctx;
+    const m = localReplyMap(p);
+    c.localReplySent = true;
+    c.responseSent = true;
+    c.lastResponse = m;
+    return { map: m, local: toLocal(m, p) };
+  }
+
+  /** sendLocalReplyViaFilterChain: the reply is encoded through this filter's proxy_on_response_headers. */
+  private sendLocalViaFilterChain(p: PendingLocalReply): LocalReply {
+    const vm = this.vm;
+    const c = this.ctx;
+    const m = localReplyMap(p);
+    c.localReplySent = true;
+    c.lastResponse = m;
+    c.phase = "local_response";
+    c.responseMap = m;
+    vm.call(c, "proxy_on_response_headers", vm.onResponseHeaders, c.id, m.size, p.body.length === 0 ? 1 : 0);
+    c.phase = "idle";
+    c.responseMap = null;
+    c.pending = null;
+    if (vm.failed && !this.failOpen) return this.directLocal(failStreamReply()).local;
+    c.responseSent = true;
+    return toLocal(m, p);
+  }
+}
+
+function toLocal(m: HeaderMap, p: PendingLocalReply): LocalReply {
+  return { status: statusOf(m), headers: m.list(false), body: p.body, details: p.details, grpcStatus: p.grpcStatus };
+}
