@@ -81,24 +81,15 @@ function addRange(r: Array<i32>, lo: i32, hi: i32): void {
   r.push(hi);
 }
 
-/** Sorts and merges a flat range list. */
+/** Sorts and merges a flat range list (O(n log n): a class may list ~2000 ranges). */
 export function normalizeRanges(r: Array<i32>): Array<i32> {
   const n = r.length >> 1;
-  // insertion sort by lo: classes are small
-  for (let i = 1; i < n; i++) {
-    const lo = r[2 * i], hi = r[2 * i + 1];
-    let j = i - 1;
-    while (j >= 0 && r[2 * j] > lo) {
-      r[2 * j + 2] = r[2 * j];
-      r[2 * j + 3] = r[2 * j + 1];
-      j--;
-    }
-    r[2 * j + 2] = lo;
-    r[2 * j + 3] = hi;
-  }
+  const keys = new Array<i64>(n);
+  for (let i = 0; i < n; i++) keys[i] = (<i64>r[2 * i] << 32) | <i64>r[2 * i + 1];
+  keys.sort();
   const out = new Array<i32>();
   for (let i = 0; i < n; i++) {
-    const lo = r[2 * i], hi = r[2 * i + 1];
+    const lo = <i32>(keys[i] >> 32), hi = <i32>(keys[i] & 0xffffffff);
     const m = out.length;
     if (m > 0 && lo <= out[m - 1] + 1) {
       if (hi > out[m - 1]) out[m - 1] = hi;
@@ -470,11 +461,13 @@ class Parser {
       const itemPos = this.pos;
       // POSIX class [:name:] / [:^name:]
       if (c == 0x5b && this.peek(1) == 0x3a /* [: */) {
-        const end = this.src.indexOf(":]", this.pos + 2);
-        if (end >= 0) {
-          let nameStart = this.pos + 2;
-          let neg = false;
-          if (this.src.charCodeAt(nameStart) == 0x5e) { neg = true; nameStart++; }
+        // `[:` [^] letters `:]`; anything else leaves the `[` a literal (bounded scan, no search)
+        let nameStart = this.pos + 2;
+        let neg = false;
+        if (nameStart < this.len && this.src.charCodeAt(nameStart) == 0x5e) { neg = true; nameStart++; }
+        let end = nameStart;
+        while (end < this.len && end - nameStart < 16 && isAsciiLetter(this.src.charCodeAt(end))) end++;
+        if (end > nameStart && end + 1 < this.len && this.src.charCodeAt(end) == 0x3a && this.src.charCodeAt(end + 1) == 0x5d) {
           const name = this.src.substring(nameStart, end);
           if (!addPosix(r, name, neg)) {
             this.fail(itemPos, "unknown POSIX class [:" + name + ":]");

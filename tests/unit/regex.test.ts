@@ -291,7 +291,8 @@ describe("regex: syntax", () => {
     ["(a*)*", "aaa", true], ["(a*)*b", "aaab", true], ["(a|)+b", "aab", true], ["(a?){3}", "a", true],
     ["((a))", "a", true], ["(?:(?:(?:a)))", "a", true],
     ["[[:digit:]]+", "123", true], ["[[:alpha:][:digit:]]+", "a1", true], ["[[:^digit:]]", "1", false],
-    ["[[:xdigit:]]+", "dEadBeef", true], ["[:a]+", ":a", true],
+    ["[[:xdigit:]]+", "dEadBeef", true], ["[:a]+", ":a", true], ["[[:]+", "[:", true], ["[[:]]", ":]", true],
+    ["[[:alpha]x:]", "ax:]", true], ["[[:alpha]x:]", "a]", false], // `[:alpha]` unclosed: literal chars ["[[:^space:]]", "x", true],
     ["caf\u00e9", "caf\u00e9", true], ["\u00e9+", "\u00e9\u00e9", true], [".", "\u4e2d", true], ["[^a]", "\ud83d", true],
     ["https?://[a-z0-9.-]+(:\\d{1,5})?", "https://sub.example.com:8443", true],
     ["https?://[a-z0-9.-]+(:\\d{1,5})?", "https://sub.example.com:844300", false],
@@ -363,6 +364,11 @@ describe("regex: compile errors name the position", () => {
     assert.equal(compileError("(".repeat(4000)), "at position 64: groups nested too deeply (at most 64)");
     assert.equal(compileError("(?:".repeat(1000) + "a"), "at position 192: groups nested too deeply (at most 64)");
     assert.equal(compileError("[".repeat(4000)), "at position 0: missing closing ]");
+  });
+
+  test("a pattern of 4096 characters compiles in bounded time (no quadratic scans)", () => {
+    assert.equal(compileError("[" + "[:".repeat(2047) + "]"), "");
+    assert.equal(compileError("[" + "a-b".repeat(1364) + "]"), "");
   });
 
   test("over-long patterns and programs are errors", () => {
