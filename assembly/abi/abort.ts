@@ -1,10 +1,15 @@
-// The module's abort handler (asconfig: "use": ["abort=assembly/abi/abort/cors_abort"]), so no
-// env.abort import is emitted. It logs one critical line through proxy_log, then traps with
+// The module's abort handler, so no env.abort import is emitted. asconfig.json loads this file as a
+// library file ("lib": ["assembly/abi/abort.ts"]), which makes its exports globals, and aliases
+// AssemblyScript's abort to it ("use": ["abort=cors_abort"]). That way every asc build from the repo
+// root (the module, unit-test builds, fixtures) resolves the alias without pulling in assembly/index.ts.
+// A library file cannot import project files, so proxy_log is declared here and imports.ts re-exports
+// it (one import, also in unoptimised builds). It logs one critical line through proxy_log, then traps with
 // unreachable(): the host marks the VM failed (Envoy: FailState::RuntimeError, then its failure
 // policy). It allocates nothing (an abort may come from the allocator itself): the line is written
 // into a static buffer, and a nested abort goes straight to the trap.
 
-import { proxy_log } from "./imports";
+@external("env", "proxy_log")
+export declare function proxy_log(level: u32, messageData: usize, messageSize: usize): u32;
 
 const LINE_CAP: usize = 512;
 const line: usize = memory.data(512);

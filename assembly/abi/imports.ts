@@ -3,8 +3,9 @@
 // declarations that are never called, so an import only reaches the binary when a helper uses it.
 // Every function returns a proxy_status_t (i32); pointer arguments are linear-memory addresses.
 
-@external("env", "proxy_log")
-export declare function proxy_log(level: u32, messageData: usize, messageSize: usize): u32;
+// proxy_log(level, message_data, message_size): declared in abort.ts, which asconfig.json loads as a
+// library file for every build (see there).
+export { proxy_log } from "~lib/abort";
 
 @external("env", "proxy_get_buffer_bytes")
 export declare function proxy_get_buffer_bytes(bufferType: u32, start: u32, maxSize: u32, returnData: usize, returnSize: usize): u32;

@@ -7,4 +7,3 @@ export { getProperty, getPropertyBytes } from "./properties";
 export { log } from "./log";
 export { defineCounter, incrementCounter } from "./metrics";
 export { RootContext, HttpContext, setRootContextFactory } from "./context";
-import "./abort";
