@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.installed
 AS_SOURCES := $(shell find assembly -name '*.ts' 2>/dev/null)
-TS_SOURCES := $(shell find src tests bench -name '*.ts' -not -path 'tests/fixtures/*' -not -path '*/assembly/*' 2>/dev/null) tsconfig.json
+TS_SOURCES := $(shell find src tests bench -name '*.ts' -not -path 'tests/fixtures/*' -not -path 'bench/floors/*' -not -path '*/assembly/*' 2>/dev/null) tsconfig.json
 ASC := node_modules/.bin/asc
 
 # Install when node_modules is missing or older than the lock file (a fresh clone, or a pulled dependency change).
@@ -51,7 +51,14 @@ run: build
 test: build
 	node --test --test-reporter=spec dist/tests/
 
-bench: build
+# Floors for the benchmark: same ABI layer, runtime and asc flags as the filter (bench/floors/*.ts).
+BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
+build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
+	$(ASC) $< -o $@ --config asconfig.json --target release
+
+# Results go to build/bench/results.md (+ .json); copy them to bench/RESULTS.md with the machine and date.
+# --no-liftoff: proxy-wasm-cpp-host starts V8 that way (perf-anchors.md).
+bench: build $(BENCH_FLOORS)
 	node --no-liftoff --expose-gc dist/bench/run.js
 
 oci: build/cors.wasm
