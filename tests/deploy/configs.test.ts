@@ -4,7 +4,8 @@
 // proxy_on_configure in the host (with the Kong and APISIX link profiles for theirs) and is accepted.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RENDERED } from "./examples.js";
+import { join } from "node:path";
+import { RENDERED, ROOT } from "./examples.js";
 import { extractConfigs, loadHost, LEVEL_ERROR, LEVEL_WARN } from "./helpers.js";
 
 const FILES = RENDERED.map((e) => e.out);
@@ -56,5 +57,17 @@ test("the Kong and APISIX examples link and configure with those hosts' import t
     assert.equal(c.profile, profile);
     const host = await loadHost({ profile });
     assert.ok(host.configure(c.text), `${file} on the ${profile} profile`);
+  }
+});
+
+test("the dev proxy's manifest reader (src/manifests) hands the filter the same bytes as these tests", async () => {
+  const mod = (await import(new URL("../../src/manifests/index.js", import.meta.url).href)) as {
+    loadConfigFile(path: string): { config: string | null };
+  };
+  for (const file of ["examples/envoy.yaml", "examples/k8s/higress/wasmplugin.yaml", "examples/k8s/istio/wasmplugin.yaml", "examples/k8s/envoy-gateway/envoyextensionpolicy.yaml"]) {
+    const [mine] = extractConfigs(file);
+    const theirs = mod.loadConfigFile(join(ROOT, file)).config;
+    assert.ok(theirs !== null, file);
+    assert.deepEqual(JSON.parse(theirs), JSON.parse(mine.text), file);
   }
 });
