@@ -1,0 +1,66 @@
+// Character helpers shared by the parsers and the lookup structures. Strings hold one char per byte
+// (docs/ARCHITECTURE.md "Conventions"), so every test here is a plain ASCII test on a UTF-16 code unit.
+
+/** The code unit at `i`; callers have checked `0 <= i < s.length`. */
+// @ts-ignore: decorator
+@inline export function charAt(s: string, i: i32): u32 {
+  return <u32>load<u16>(changetype<usize>(s) + (<usize>i << 1));
+}
+
+/** ASCII lower-case of one code unit (RFC 9110 §5.1: field names are case-insensitive; RFC 3986 §3.1/§3.2.2:
+ *  scheme and host are case-insensitive). */
+// @ts-ignore: decorator
+@inline export function lower(c: u32): u32 {
+  return c - 65 < 26 ? c | 32 : c;
+}
+
+// @ts-ignore: decorator
+@inline export function isDigit(c: u32): bool { return c - 48 < 10; }
+
+// @ts-ignore: decorator
+@inline export function isAlpha(c: u32): bool { return (c | 32) - 97 < 26; }
+
+/** RFC 9110 §5.6.2 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+ *  / DIGIT / ALPHA. */
+export function isTchar(c: u32): bool {
+  if (isAlpha(c) || isDigit(c)) return true;
+  switch (c) {
+    case 33: case 35: case 36: case 37: case 38: case 39: case 42: case 43:
+    case 45: case 46: case 94: case 95: case 96: case 124: case 126: return true;
+  }
+  return false;
+}
+
+/** FNV-1a over `s[start, end)`, ASCII case folded: the same hash for `X-Foo` and `x-foo`, no allocation. */
+export function foldHash(s: string, start: i32, end: i32): u32 {
+  let h: u32 = 2166136261;
+  for (let i = start; i < end; i++) {
+    h = (h ^ lower(charAt(s, i))) * 16777619;
+  }
+  return h;
+}
+
+/** `s[start, end)` equals `lowerName` (already lower case) ignoring ASCII case in `s`. */
+export function equalsFolded(s: string, start: i32, end: i32, lowerName: string): bool {
+  const n = end - start;
+  if (n != lowerName.length) return false;
+  for (let i = 0; i < n; i++) {
+    if (lower(charAt(s, start + i)) != charAt(lowerName, i)) return false;
+  }
+  return true;
+}
+
+/** ASCII lower case of `s[start, end)` (a new string only when something changes or a slice is asked for). */
+export function lowerSlice(s: string, start: i32, end: i32): string {
+  let changed = false;
+  for (let i = start; i < end; i++) {
+    if (charAt(s, i) - 65 < 26) { changed = true; break; }
+  }
+  if (!changed) return start == 0 && end == s.length ? s : s.substring(start, end);
+  const n = end - start;
+  const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
+  for (let i = 0; i < n; i++) {
+    store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>lower(charAt(s, start + i)));
+  }
+  return out;
+}

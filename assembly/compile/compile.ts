@@ -1,0 +1,89 @@
+// CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
+
+import { CorsConfig, Mode, OnDisallowed } from "../config/types";
+import { Regex } from "../regex";
+import { HeaderPair } from "../abi/types";
+import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
+
+export function compilePolicy(config: CorsConfig): Policy {
+  const p = new Policy();
+
+  // origins (spec §1 allow_origins / allow_origin_patterns / allow_origin_regexes, §3)
+  p.anyOriginLiteral = config.allowAnyOriginLiteral;
+  const origins = config.allowOrigins;
+  for (let i = 0; i < origins.length; i++) {
+    const o = origins[i];
+    if (o == "*") p.anyOriginLiteral = true;
+    else if (o == "null") p.allowNull = true;
+    else p.exactOrigins.add(o);
+  }
+  const patterns = config.allowOriginPatterns;
+  for (let i = 0; i < patterns.length; i++) p.patterns.add(patterns[i]);
+  const regexes = config.allowOriginRegexes;
+  for (let i = 0; i < regexes.length; i++) {
+    // assembly/config already compiled each one to validate it; a failure here cannot happen, and would
+    // only drop the regex (it never widens the policy).
+    const r = Regex.compile(regexes[i]).regex;
+    if (r !== null) { p.regexes.push(r); p.regexSources.push(regexes[i]); }
+  }
+
+  // methods: "*" = any (echo ACRM); else the configured (upper-cased) list, compared byte for byte
+  const methods = config.allowMethods;
+  for (let i = 0; i < methods.length; i++) {
+    if (methods[i] == "*") p.anyMethod = true;
+    else p.methods.add(methods[i]);
+  }
+  p.acam = p.anyMethod ? "" : joinUnique(methods, false);
+
+  // request headers: "*" = any (echo the validated ACRH names); else compared case-insensitively
+  const headers = config.allowHeaders;
+  for (let i = 0; i < headers.length; i++) {
+    if (headers[i] == "*") p.anyHeader = true;
+    else p.headers.add(headers[i]);
+  }
+  p.acah = p.anyHeader ? "" : joinUnique(headers, true);
+
+  p.aceh = joinUnique(config.exposeHeaders, true);
+  p.acma = config.maxAge.toString();
+  p.credentials = config.allowCredentials;
+  p.privateNetwork = config.allowPrivateNetwork;
+
+  const timing = config.timingAllowOrigins;
+  for (let i = 0; i < timing.length; i++) {
+    if (timing[i] == "*") p.timingAll = true;
+    else p.timingOrigins.add(timing[i]);
+  }
+  p.hasTiming = p.timingAll || p.timingOrigins.size > 0;
+
+  p.preflightContinue = config.preflightContinue;
+  p.preflightStatus = config.preflightStatus;
+  p.rejectPreflight = config.onDisallowed == OnDisallowed.Reject;
+  p.rejectActual = config.rejectActual;
+  p.reportOnly = config.mode == Mode.ReportOnly;
+  p.debug = config.debug;
+
+  // A literal-`*` policy answers every origin the same, so its actual responses need no Vary (spec §2, §4).
+  p.varyOnOrigin = !p.anyOriginLiteral;
+
+  // Local replies carry all their headers (hosts.md §0.6); Envoy keeps a content-type the filter sets.
+  const textPlain = new HeaderPair("content-type", "text/plain");
+  p.forbiddenPreflightHeaders = [textPlain, new HeaderPair("vary", VARY_PREFLIGHT)];
+  p.forbiddenActualHeaders = p.varyOnOrigin ? [textPlain, new HeaderPair("vary", VARY_ORIGIN)] : [textPlain];
+  p.strippedPreflightHeaders = [new HeaderPair("vary", VARY_PREFLIGHT)];
+  return p;
+}
+
+/** Joins a configured list with "," (no spaces: what browsers and peers send), dropping repeats
+ *  (case-insensitively for header names). */
+function joinUnique(list: Array<string>, foldCase: bool): string {
+  let out = "";
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    const key = foldCase ? v.toLowerCase() : v;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out = out.length == 0 ? v : out + "," + v;
+  }
+  return out;
+}

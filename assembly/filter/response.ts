@@ -1,0 +1,109 @@
+// The response phase (spec §4): the filter owns CORS on every response of a request its policy applies to —
+// upstream CORS headers are removed, the Decision's grant added, the Vary merged across ALL vary lines.
+// Also builds the header list of the filter's own local preflight reply.
+
+import { MapType, HeaderPair, getHeaderPairs, addHeader, replaceHeader, removeHeader } from "../abi";
+import { VARY_ORIGIN, VARY_PREFLIGHT } from "../compile/policy";
+import { Decision, VaryKind } from "./decision";
+import { mergeVary } from "./vary";
+
+export const ACAO = "access-control-allow-origin";
+export const ACAC = "access-control-allow-credentials";
+export const ACAM = "access-control-allow-methods";
+export const ACAH = "access-control-allow-headers";
+export const ACEH = "access-control-expose-headers";
+export const ACMA = "access-control-max-age";
+export const ACAPN = "access-control-allow-private-network";
+export const TAO = "timing-allow-origin";
+const VARY = "vary";
+
+const ORIGIN_TOKENS: Array<string> = ["Origin"];
+const PREFLIGHT_TOKENS: Array<string> = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
+
+/** The local preflight reply's headers: the grant and the preflight Vary (spec §2.5; local replies carry
+ *  every header themselves, hosts.md §0.6). */
+export function preflightReplyHeaders(d: Decision): Array<HeaderPair> {
+  const h = new Array<HeaderPair>();
+  const acao = d.acao;
+  if (acao !== null) h.push(new HeaderPair(ACAO, acao));
+  if (d.acac) h.push(new HeaderPair(ACAC, "true"));
+  const acam = d.acam;
+  if (acam !== null) h.push(new HeaderPair(ACAM, acam));
+  const acah = d.acah;
+  if (acah !== null) h.push(new HeaderPair(ACAH, acah));
+  const acma = d.acma;
+  if (acma !== null) h.push(new HeaderPair(ACMA, acma));
+  if (d.acapn) h.push(new HeaderPair(ACAPN, "true"));
+  h.push(new HeaderPair(VARY, VARY_PREFLIGHT));
+  return h;
+}
+
+// bits of the CORS headers present in the upstream response
+const P_ACAO = 1, P_ACAC = 2, P_ACAM = 4, P_ACAH = 8, P_ACEH = 16, P_ACMA = 32, P_ACAPN = 64, P_TAO = 128;
+
+/** Rewrites the response headers of a forwarded request. */
+export function applyResponse(d: Decision): void {
+  const map = MapType.ResponseHeaders;
+  const pairs = getHeaderPairs(map);
+  let present = 0;
+  let varyLines: Array<string> | null = null;
+  if (pairs === null) {
+    present = 0xff; // the host would not list them: remove every one we do not set
+  } else {
+    for (let i = 0; i < pairs.length; i++) {
+      const name = unchecked(pairs[i]).name;
+      // names arrive lower-cased (Envoy keys are LowerCaseString, hosts.md §4.1); only CORS and vary matter
+      if (name.length < 4) continue;
+      if (name == VARY) {
+        if (varyLines === null) varyLines = new Array<string>();
+        varyLines.push(unchecked(pairs[i]).value);
+      } else if (name.startsWith("access-control-")) {
+        if (name == ACAO) present |= P_ACAO;
+        else if (name == ACAC) present |= P_ACAC;
+        else if (name == ACAM) present |= P_ACAM;
+        else if (name == ACAH) present |= P_ACAH;
+        else if (name == ACEH) present |= P_ACEH;
+        else if (name == ACMA) present |= P_ACMA;
+        else if (name == ACAPN) present |= P_ACAPN;
+      } else if (name == TAO) present |= P_TAO;
+    }
+  }
+
+  // remove the upstream's CORS headers, set ours (APISIX: "the CORS plugin overrides the CORS headers from
+  // upstream"; a duplicated ACAO fails in browsers, Fetch §4.10 CORS check)
+  set(map, ACAO, d.acao, present & P_ACAO);
+  set(map, ACAC, d.acac ? "true" : null, present & P_ACAC);
+  set(map, ACAM, d.acam, present & P_ACAM);
+  set(map, ACAH, d.acah, present & P_ACAH);
+  set(map, ACEH, d.aceh, present & P_ACEH);
+  set(map, ACMA, d.acma, present & P_ACMA);
+  set(map, ACAPN, d.acapn ? "true" : null, present & P_ACAPN);
+  const tao = d.tao;
+  if (tao !== null) {
+    if (present & P_TAO) replaceHeader(map, TAO, tao);
+    else addHeader(map, TAO, tao);
+  }
+
+  // Vary (spec §4, RFC 9110 §12.5.5)
+  if (d.vary == VaryKind.None) return;
+  const preflight = d.vary == VaryKind.Preflight;
+  if (varyLines === null) {
+    // no upstream Vary (or the lines could not be read: a plain add keeps whatever is there)
+    addHeader(map, VARY, preflight ? VARY_PREFLIGHT : VARY_ORIGIN);
+    return;
+  }
+  const merged = mergeVary(varyLines, preflight ? PREFLIGHT_TOKENS : ORIGIN_TOKENS);
+  if (merged === null) return;
+  // remove every vary line, then add the one combined value
+  removeHeader(map, VARY);
+  addHeader(map, VARY, merged);
+}
+
+function set(map: MapType, name: string, value: string | null, present: i32): void {
+  if (value !== null) {
+    if (present) replaceHeader(map, name, value); // replace = remove every line, then add one (Envoy setCopy)
+    else addHeader(map, name, value);
+  } else if (present) {
+    removeHeader(map, name);
+  }
+}

@@ -1,0 +1,55 @@
+// Loading ../shared/conformance/cases.json and the comparison rules of its README (shared by the conformance
+// test and any tool that replays the cases).
+import { readFileSync } from "node:fs";
+import type { HeaderList } from "../../src/host/index.js";
+
+export interface ConformanceCase {
+  id: string;
+  peer: string;
+  source: string;
+  kind: "request" | "config";
+  config: unknown;
+  props?: Record<string, string>;
+  request?: { method: string; scheme: string; path: string; headers: Record<string, string | string[]> };
+  upstream_response?: { status: number; headers?: Record<string, string | string[]> };
+  expect: {
+    reaches_upstream?: boolean;
+    status?: number | null;
+    body?: string;
+    headers?: Record<string, string>;
+    headers_absent?: string[];
+    list_headers_as_sets?: boolean;
+    config_rejected?: boolean;
+    error_mentions?: string[];
+  };
+  notes?: string;
+  contract_note?: string;
+}
+
+/** The cases file: $CORS_CONFORMANCE_CASES, else ../shared/conformance/cases.json next to the repository. */
+export function casesPath(): string {
+  return process.env.CORS_CONFORMANCE_CASES ??
+    new URL("../../../../shared/conformance/cases.json", import.meta.url).pathname;
+}
+
+export function loadCases(): ConformanceCase[] {
+  return JSON.parse(readFileSync(casesPath(), "utf8")) as ConformanceCase[];
+}
+
+/** Headers compared as sets of comma-separated, trimmed, non-empty tokens (README "List headers"). */
+export const LIST_HEADERS = new Set([
+  "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers", "vary",
+]);
+/** Method tokens are case-sensitive; header-name and vary tokens are not. */
+export const CASE_INSENSITIVE_LISTS = new Set(["access-control-allow-headers", "access-control-expose-headers", "vary"]);
+
+/** The combined field value: every line of `name` joined with ", " (so a duplicated ACAO fails); null if absent. */
+export function combined(headers: HeaderList, name: string): string | null {
+  const values = headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+  return values.length === 0 ? null : values.join(", ");
+}
+
+export function tokenSet(value: string, foldCase: boolean): string[] {
+  const tokens = value.split(",").map((t) => t.trim()).filter((t) => t.length > 0).map((t) => (foldCase ? t.toLowerCase() : t));
+  return [...new Set(tokens)].sort();
+}
