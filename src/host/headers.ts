@@ -12,7 +12,7 @@ import type { HeaderInput, HeaderList } from "./types.js";
 /** Envoy inline headers whose repeated lines are coalesced with "," (behaviour.md §2). */
 export const JOINED_INLINE = new Set(["origin", "access-control-request-method", "access-control-request-headers"]);
 
-function lower(s: string): string {
+export function lower(s: string): string {
   // fast path: most names are already lower-case ASCII
   for (let k = 0; k < s.length; k++) {
     const c = s.charCodeAt(k);
@@ -42,18 +42,30 @@ export class HeaderMap {
   /** Builds a map as Envoy's codec hands it to filters. */
   static fromWire(lines: HeaderList): HeaderMap {
     const m = new HeaderMap();
+    const names = m.names;
+    const values = m.values;
+    let pseudo = 0;
     for (let k = 0; k < lines.length; k++) {
       const name = lower(lines[k][0]);
       const value = trimOws(lines[k][1]);
       if (JOINED_INLINE.has(name)) {
         const at = m.indexOf(name);
         if (at >= 0) {
-          m.values[at] = m.values[at] + "," + value;
+          values[at] = values[at] + "," + value;
           continue;
         }
       }
-      m.push(name, value);
+      if (name.charCodeAt(0) === 58 /* : */ && pseudo !== names.length) {
+        names.splice(pseudo, 0, name);
+        values.splice(pseudo, 0, value);
+        pseudo++;
+      } else {
+        if (name.charCodeAt(0) === 58) pseudo++;
+        names.push(name);
+        values.push(value);
+      }
     }
+    m.pseudoEnd = pseudo;
     return m;
   }
 

@@ -4,7 +4,7 @@
 
 import type { ContextState } from "./context.js";
 import { HostTrap } from "./errors.js";
-import type { HeaderMap } from "./headers.js";
+import { lower, type HeaderMap } from "./headers.js";
 import { parsePairs, type GuestMemory } from "./memory.js";
 import type { Metrics } from "./metrics.js";
 import { resolveProperty, type PropertyScope } from "./properties.js";
@@ -53,17 +53,23 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
     return null;
   };
 
-  const scope = (c: ContextState): PropertyScope => ({
+  const props: PropertyScope = {
     profile: vm.profile,
     legacy: vm.options.legacyProperties === true,
     pluginName: vm.options.pluginName ?? "",
     rootId: vm.options.rootId ?? "",
     vmId: vm.options.vmId ?? "",
     vm: vm.vmProps,
-    stream: c.streamProps,
-    set: c.setProps,
-    request: c.originalRequest,
-  });
+    stream: null,
+    set: null,
+    request: null,
+  };
+  const scope = (c: ContextState): PropertyScope => {
+    props.stream = c.streamProps;
+    props.set = c.setProps;
+    props.request = c.originalRequest;
+    return props;
+  };
 
   const sendLocalResponse = (
     status: number, dp: number, dl: number, bp: number, bl: number, hp: number, hl: number, grpc: number,
@@ -149,7 +155,7 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
       if (key === null) return Status.InvalidMemoryAccess;
       const map = mapOf(type);
       if (map === null) return Status.BadArgument;
-      const value = map.get(key.toLowerCase());
+      const value = map.get(lower(key));
       if (value === null) return Status.NotFound;
       return mem.copyOutLatin1(value, vpp, vsp) ? Status.Ok : Status.InvalidMemoryAccess;
     },

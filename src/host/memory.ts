@@ -18,8 +18,8 @@ export class GuestMemory {
 
   /** Current view (memory.grow detaches the old ArrayBuffer). */
   view(): Buffer {
-    const m = this.memory;
-    if (m !== null && this.buf.buffer !== m.buffer) this.buf = Buffer.from(m.buffer);
+    // memory.grow detaches the old ArrayBuffer: its views then have length 0.
+    if (this.buf.length === 0 && this.memory !== null) this.buf = Buffer.from(this.memory.buffer);
     return this.buf;
   }
 
@@ -41,7 +41,7 @@ export class GuestMemory {
     len >>>= 0;
     const b = this.view();
     if (ptr + len > b.length) return null;
-    return b.toString("latin1", ptr, ptr + len);
+    return latin1(b, ptr, ptr + len);
   }
 
   utf8(ptr: number, len: number): string | null {
@@ -91,7 +91,8 @@ export class GuestMemory {
     if (p === 0) return false;
     const b = this.view();
     if (p + len > b.length) return false;
-    b.write(s, p, len, "latin1");
+    if (len <= 24) for (let k = 0; k < len; k++) b[p + k] = s.charCodeAt(k);
+    else b.write(s, p, len, "latin1");
     return this.setU32(ptrPtr, p) && this.setU32(sizePtr, len);
   }
 
@@ -105,6 +106,18 @@ export class GuestMemory {
     b.set(data, p);
     return this.setU32(ptrPtr, p) && this.setU32(sizePtr, len);
   }
+}
+
+const nativeLatin1 = (Buffer.prototype as unknown as { latin1Slice?: (s: number, e: number) => string }).latin1Slice;
+
+/** Bytes [start, end) one char per byte; short strings without the Buffer.toString overhead. */
+export function latin1(b: Buffer, start: number, end: number): string {
+  if (end - start <= 24) {
+    let s = "";
+    for (let k = start; k < end; k++) s += String.fromCharCode(b[k]);
+    return s;
+  }
+  return nativeLatin1 ? nativeLatin1.call(b, start, end) : b.toString("latin1", start, end);
 }
 
 /** Parses a proxy-wasm serialized pair map (hosts.md §1.3). null = malformed. */
@@ -122,9 +135,9 @@ export function parsePairs(b: Uint8Array): Array<[string, string]> | null {
     const vl = buf.readUInt32LE(sizes + 4);
     sizes += 8;
     if (data + kl + 1 + vl + 1 > buf.length) return null;
-    const key = buf.toString("latin1", data, data + kl);
+    const key = latin1(buf, data, data + kl);
     data += kl + 1;
-    const value = buf.toString("latin1", data, data + vl);
+    const value = latin1(buf, data, data + vl);
     data += vl + 1;
     out.push([key, value]);
   }

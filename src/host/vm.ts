@@ -162,9 +162,12 @@ export class Vm implements HostCallTarget {
     if (behaviour === "noop") return () => 0;
     if (!impl) return () => 12;
     if (this.profile !== "envoy" || ENVOY_START_ALLOWED.has(key)) return impl;
-    return function (this: unknown, ...args: unknown[]) {
+    // Fixed parameters (no rest array): host calls are the hot path of every request.
+    const f = impl;
+    return (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown,
+      j?: unknown, k?: unknown, l?: unknown, m?: unknown) => {
       if (vm.starting) throw new HostTrap(`restricted_callback (${key} called while the start function runs)`);
-      return impl.apply(this, args);
+      return f(a, b, c, d, e, g, h, i, j, k, l, m);
     };
   }
 
