@@ -5,7 +5,7 @@
 // inside proxy_on_configure, and a local reply runs through proxy_on_response_headers.
 // On top of that every host function can be told to fail (any status, after allocating, with an
 // oversized or wild pointer) so the tests can check that the module never traps.
-import { readFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { readFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,16 +58,25 @@ export function ensureBuilt(file = "build/cors.wasm", target = "release"): Uint8
   return readFileSync(path);
 }
 
-/** Builds an AssemblyScript probe module under tests/abi/assembly/ with the production options (asconfig.json). */
+/** Newest modification time of the files a probe build depends on. */
+function sourcesMtime(name: string): number {
+  const files = [join(ROOT, "asconfig.json"), join(ROOT, "tests", "abi", "assembly", `${name}.ts`)];
+  const abi = join(ROOT, "assembly", "abi");
+  for (const f of readdirSync(abi)) files.push(join(abi, f));
+  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+/** Builds an AssemblyScript probe module under tests/abi/assembly/ with the production options (asconfig.json)
+ *  into build/test-abi/NAME.wasm, unless that is newer than its sources. node --test runs the test files in
+ *  parallel: each compiles to its own file and renames it into place. */
 export function buildProbe(name: string): Uint8Array {
-  // One output per test process: node --test runs the files in parallel.
-  const out = join(ROOT, "build", "test-abi", `${name}-${process.pid}.wasm`);
+  const out = join(ROOT, "build", "test-abi", `${name}.wasm`);
+  if (existsSync(out) && statSync(out).mtimeMs > sourcesMtime(name)) return readFileSync(out);
   mkdirSync(dirname(out), { recursive: true });
-  execFileSync(ASC, [
-    `tests/abi/assembly/${name}.ts`, "-o", out, "--target", "release",
-  ], { cwd: ROOT, stdio: "inherit" });
-  const wasm = readFileSync(out);
-  rmSync(out, { force: true });
+  const tmp = join(ROOT, "build", "test-abi", `${name}-${process.pid}.wasm`);
+  execFileSync(ASC, [`tests/abi/assembly/${name}.ts`, "-o", tmp, "--target", "release"], { cwd: ROOT, stdio: "inherit" });
+  const wasm = readFileSync(tmp);
+  renameSync(tmp, out);
   return wasm;
 }
 
