@@ -230,3 +230,39 @@ test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Builds tests/deploy/ocicheck (go-containerregistry) into build/tools/ocicheck; fails, never skips, without Go. */
+function buildOcicheck(): string {
+  const out = join(ROOT, "build", "tools", "ocicheck");
+  mkdirSync(join(ROOT, "build", "tools"), { recursive: true });
+  const r = spawnSync("go", ["build", "-o", out, "."], {
+    cwd: join(ROOT, "tests", "deploy", "ocicheck"),
+    encoding: "utf8",
+    env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? "-mod=readonly" },
+    timeout: 15 * 60 * 1000,
+  });
+  if (r.error) throw new Error(`cannot run 'go build' for tests/deploy/ocicheck: ${r.error.message} (Go must be on PATH)`);
+  assert.equal(r.status, 0, `go build tests/deploy/ocicheck failed:\n${r.stderr}${r.stdout}`);
+  return out;
+}
+
+test("go-containerregistry (what Istio, Higress and Envoy Gateway pull with) validates the image and finds plugin.wasm", () => {
+  const tool = buildOcicheck();
+  const dir = mkdtempSync(join(tmpdir(), "oci-"));
+  try {
+    const wasm = readFileSync(WASM_PATH);
+    const img = writeOciImage(wasm, join(dir, "oci"), { archive: null });
+    const ok = spawnSync(tool, [join(dir, "oci"), img.tag, WASM_PATH], { encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.stdout.trim(), `ok ${img.manifest.digest}`);
+    // a flipped byte in the layer blob is caught (the check is not vacuous)
+    const layerPath = join(dir, "oci", "blobs", "sha256", img.layer.digest.slice(7));
+    const layer = readFileSync(layerPath);
+    layer[layer.length - 20] ^= 0xff;
+    writeFileSync(layerPath, layer);
+    const bad = spawnSync(tool, [join(dir, "oci"), img.tag, WASM_PATH], { encoding: "utf8" });
+    assert.equal(bad.status, 1, bad.stdout + bad.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
