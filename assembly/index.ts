@@ -4,6 +4,6 @@ export { malloc, malloc as proxy_on_memory_allocate } from "./abi/memory";
 
 import { setRootContextFactory } from "./abi";
 // The CORS filter. Swapping in the real filter is this one line (assembly/filter's root factory).
-import { createSkeletonRoot as createRoot } from "./skeleton";
+import { createCorsRoot as createRoot } from "./filter";
 
 setRootContextFactory(createRoot);

@@ -17,26 +17,14 @@ export function configure(json: string): string {
   return "";
 }
 
-/** Decides one request. `headers`: lines `name: value` separated by "\n" (pseudo-headers included;
- *  `@route: x` / `@cluster: x` set the properties). Returns one line:
+/** Decides one request. `headers`: `name\u0002value` lines separated by "\u0001" (pseudo-headers included;
+ *  `@route` / `@cluster` set the properties). Returns one line:
  *  `kind verdict reason reply=<r> vary=<v> [acao=…] [acac] [acam=…] [acah=…] [aceh=…] [acma=…] [acapn] [tao=…]`
  *  or `no_policy`. */
 export function decideRequest(headers: string): string {
   const p = plugin;
   if (p === null) return "unconfigured";
-  const req = new MapRequest();
-  const lines = headers.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(":", 1);
-    if (colon < 0) continue;
-    const name = line.substring(0, colon);
-    let value = line.substring(colon + 1);
-    if (value.startsWith(" ")) value = value.substring(1);
-    if (name == "@route") req.route = value;
-    else if (name == "@cluster") req.cluster = value;
-    else req.set(name, value);
-  }
+  const req = toRequest(headers);
   const policy = selectPolicy(p, req);
   if (policy === null) return "no_policy";
   return show(decide(policy, req));
@@ -46,18 +34,26 @@ export function decideRequest(headers: string): string {
 export function logLine(headers: string, reportOnly: bool): string {
   const p = plugin;
   if (p === null) return "";
-  const req = new MapRequest();
-  const lines = headers.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const colon = lines[i].indexOf(":", 1);
-    if (colon < 0) continue;
-    let value = lines[i].substring(colon + 1);
-    if (value.startsWith(" ")) value = value.substring(1);
-    req.set(lines[i].substring(0, colon), value);
-  }
+  const req = toRequest(headers);
   const policy = selectPolicy(p, req);
   if (policy === null) return "";
   return decisionLine(decide(policy, req), reportOnly);
+}
+
+function toRequest(headers: string): MapRequest {
+  const req = new MapRequest();
+  const lines = headers.split("\u0001");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const sep = line.indexOf("\u0002");
+    if (sep < 0) continue;
+    const name = line.substring(0, sep);
+    const value = line.substring(sep + 1);
+    if (name == "@route") req.route = value;
+    else if (name == "@cluster") req.cluster = value;
+    else req.set(name, value);
+  }
+  return req;
 }
 
 function show(d: Decision): string {
