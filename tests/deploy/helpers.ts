@@ -174,7 +174,8 @@ interface HostModule {
   ProxyWasmHost: { load(wasm: Uint8Array, options?: Record<string, unknown>): Promise<Host> };
 }
 
-export const WASM_PATH = join(ROOT, "build", "cors.wasm");
+/** The module under test: build/cors.wasm (CORS_WASM=FILE overrides it, e.g. to try another build). */
+export const WASM_PATH = process.env.CORS_WASM ?? join(ROOT, "build", "cors.wasm");
 
 export function wasmBytes(): Uint8Array {
   if (!existsSync(WASM_PATH)) throw new Error(`${WASM_PATH} is missing: run make build`);

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
 import { ROOT, readExample } from "./examples.js";
-import { extractConfigs, loadHost, type HeaderList } from "./helpers.js";
+import { extractConfigs, loadHost, WASM_PATH, type HeaderList } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // the transcript
@@ -123,7 +123,7 @@ after(() => {
 async function serve(configFile: string, extra: string[] = []): Promise<{ base: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, "bin", "cors-proxy-wasm.mjs"), "serve", "--config", configFile, "--listen", "127.0.0.1:0", ...extra],
+    [join(ROOT, "bin", "cors-proxy-wasm.mjs"), "serve", "--config", configFile, "--listen", "127.0.0.1:0", "--wasm", WASM_PATH, ...extra],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   children.push(child);
