@@ -1,7 +1,7 @@
 // Per-request lifecycle and header maps (hosts.md §4.1, behaviour.md §2).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callbacks, probe, result, results } from "./helpers.js";
+import { callbacks, load, probe, result, results } from "./helpers.js";
 
 const REQ: Array<[string, string]> = [
   [":authority", "api.example.com"],
@@ -161,4 +161,23 @@ test("response modifications reach the client; request modifications reach the u
   assert.deepEqual(r.headers, [["vary", "accept"], ["x-up", "changed"], ["vary", "Origin"]]);
   assert.ok(r.upstreamRequest!.some(([n, v]) => n === "x-to-upstream" && v === "1"));
   assert.equal(results(host, "request add req x-to-upstream 1").length, 1);
+});
+
+test("APISIX never calls proxy_on_log (§3.2); Envoy and Kong do", async () => {
+  for (const [profile, calls] of [["envoy", true], ["kong", true], ["apisix", false]] as const) {
+    const host = await load("probe", { profile });
+    host.configure("");
+    host.simulate({ method: "GET", headers: { host: "h" } }, null);
+    assert.equal(callbacks(host).some((c) => c.startsWith("proxy_on_log")), calls, profile);
+    assert.ok(callbacks(host).some((c) => c.startsWith("proxy_on_delete")), profile);
+  }
+});
+
+test("proxy_set_effective_context: a known id switches the context for the rest of the callback; unknown → BAD_ARGUMENT", async () => {
+  const host = await probe("request effective 999\nrequest get req :method\nrequest effective root\nrequest get req :path");
+  host.newStream().requestHeaders(REQ);
+  assert.equal(result(host, "request effective 999"), "2");
+  assert.equal(result(host, "request get req :method"), "0 GET");
+  assert.equal(result(host, "request effective root"), "0");
+  assert.equal(result(host, "request get req :path"), "2 "); // the root context has no request headers
 });
