@@ -71,3 +71,41 @@ test("the dev proxy's manifest reader (src/manifests) hands the filter the same 
     assert.deepEqual(JSON.parse(theirs), JSON.parse(mine.text), file);
   }
 });
+
+test("each example's configuration decides as written, on its platform's host profile", async () => {
+  const checked = new Set<string>();
+  for (const file of FILES) {
+    for (const c of extractConfigs(file)) {
+      const origins = c.value.allow_origins;
+      if (!Array.isArray(origins) || origins.length === 0 || origins.includes("*")) continue;
+      const host = await loadHost({ profile: c.profile, pluginName: "cors" });
+      assert.ok(host.configure(c.text), c.where);
+      const preflight = (origin: string) => {
+        const s = host.newStream();
+        const out = s.requestHeaders(
+          [
+            [":method", "OPTIONS"],
+            [":path", "/"],
+            [":authority", "gateway.example.net"],
+            [":scheme", "https"],
+            ["origin", origin],
+            ["access-control-request-method", "GET"],
+          ],
+          true,
+        );
+        s.finish();
+        return out;
+      };
+      const ok = preflight(String(origins[0]));
+      assert.equal(ok.kind, "local", `${c.where}: preflight from ${String(origins[0])} answered by the filter`);
+      if (ok.kind === "local") {
+        assert.equal(ok.status, 200, `${c.where}: allowed preflight status`);
+        assert.deepEqual(ok.headers.filter(([n]) => n === "access-control-allow-origin").map(([, v]) => v), [origins[0]], c.where);
+      }
+      const bad = preflight("https://evil.example");
+      assert.equal(bad.kind === "local" ? bad.status : 0, 403, `${c.where}: preflight from another origin`);
+      checked.add(`${file} ${c.profile}`);
+    }
+  }
+  assert.equal(checked.size, FILES.length, `every example checked: ${[...checked].join(", ")}`);
+});
