@@ -96,7 +96,9 @@ export class ProxyWasmHost {
     return r === undefined || r !== 0;
   }
 
+  /** A new HTTP stream (context). configure() must have run: it creates the root context. */
   newStream(init?: { properties?: Record<string, string> }): Stream {
+    if (!this.started && !this.vm.failed) throw new Error("newStream: call configure() first (it creates the root context)");
     const ctx = this.vm.newContext(false);
     if (init?.properties) ctx.streamProps = toPropertyMap(init.properties);
     return new Stream(this.vm, ctx, this.vm.options.failurePolicy === "FAIL_OPEN");

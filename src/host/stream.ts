@@ -53,6 +53,8 @@ export class Stream {
       c.requestMap = null; // decodeHeaders: Continue → request_headers_ = nullptr
       return { kind: "continue", headers: map.list() };
     }
+    // 2 = ContinueAndDontEndStream: continues, but only Continue nulls the map. 1, 3, 4, >4: stop.
+    if (r === 2) return { kind: "continue", headers: map.list() };
     return { kind: "stop", headers: map.list() };
   }
 
@@ -84,8 +86,8 @@ export class Stream {
       return { headers: reply.map.list(), status: reply.local.status, localReply: reply.local };
     }
     c.responseSent = true;
-    if (r === undefined || r === 0) {
-      c.responseMap = null;
+    if (r === undefined || r === 0 || r === 2) {
+      if (r !== 2) c.responseMap = null;
       return { headers: map.list(), status: statusOf(map) };
     }
     return { headers: map.list(), status: statusOf(map), stopped: true };

@@ -181,3 +181,16 @@ test("proxy_set_effective_context: a known id switches the context for the rest 
   assert.equal(result(host, "request effective root"), "0");
   assert.equal(result(host, "request get req :path"), "2 "); // the root context has no request headers
 });
+
+test("values larger than the module's memory survive memory.grow during the host's allocation", async () => {
+  const big = "x".repeat(300_000);
+  const host = await probe("request get req x-big\nrequest pairs req");
+  host.newStream().requestHeaders([...REQ, ["x-big", big]]);
+  assert.equal(result(host, "request get req x-big"), `0 ${big}`);
+  assert.match(result(host, "request pairs req"), new RegExp(`x-big=x{300000}$`));
+});
+
+test("newStream before configure() is refused: Envoy creates the root context first", async () => {
+  const host = await load("probe");
+  assert.throws(() => host.newStream(), /configure\(\) first/);
+});
