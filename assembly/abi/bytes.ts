@@ -12,15 +12,14 @@ const SCRATCH_MAX: i32 = 16384;
  * in a local until the host call returns (it may be a fresh buffer). Not reentrant across host calls.
  */
 export function outBuffer(size: usize): ArrayBuffer {
-  const need = <i32>size;
-  if (need <= scratchBuf.byteLength) return scratchBuf;
-  if (need <= SCRATCH_MAX) {
+  if (size <= <usize>scratchBuf.byteLength) return scratchBuf;
+  if (size <= <usize>SCRATCH_MAX) {
     let cap = scratchBuf.byteLength << 1;
-    while (cap < need) cap <<= 1;
+    while (<usize>cap < size) cap <<= 1;
     scratchBuf = new ArrayBuffer(cap);
     return scratchBuf;
   }
-  return new ArrayBuffer(need);
+  return new ArrayBuffer(<i32>size);
 }
 
 /** Writes `s` one byte per char at `dst`; returns the number of bytes written (= s.length). */

@@ -2,11 +2,11 @@
 // is tolerated: no trap, and no host-allocated block stays pinned.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { MiniHost, buildProbe, ensureBuilt, IMPORT_NAMES, NON_OK_STATUSES, Fault } from "./harness.js";
+import { MiniHost, buildProbe, modules, IMPORT_NAMES, NON_OK_STATUSES, Fault } from "./harness.js";
 
 let probe: Uint8Array;
-let cors: Uint8Array;
-before(() => { probe = buildProbe("probe"); cors = ensureBuilt(); });
+let both: Array<{ name: string; wasm: Uint8Array }>;
+before(() => { probe = buildProbe("probe"); both = modules(); });
 
 const MODES: Array<Fault["mode"]> = ["plain", "malloc"];
 const RETURNING = ["proxy_get_buffer_bytes", "proxy_get_header_map_value", "proxy_get_header_map_pairs", "proxy_get_property"];
@@ -63,16 +63,16 @@ test("probe: the helpers report the failures (null / status), not garbage", asyn
   assert.equal(h.logs.filter((l) => l.message.startsWith("all:")).at(-1)!.message, "all:null,1,0,0,0,null,null,0");
 });
 
-test("skeleton filter: no trap whatever a host function answers", async () => {
+test("the filters (cors.wasm, skeleton): no trap whatever a host function answers", async () => {
   const requests: Array<Array<[string, string]>> = [
     [[":method", "GET"], ["origin", "https://a.example"]],
     [[":method", "OPTIONS"], ["origin", "https://a.example"], ["access-control-request-method", "PUT"]],
     [[":method", "OPTIONS"], ["origin", "https://x.example"], ["access-control-request-method", "PUT"]],
     [[":method", "GET"]],
   ];
-  for (const name of IMPORT_NAMES) {
+  for (const { wasm } of both) for (const name of IMPORT_NAMES) {
     for (const fault of faultsFor(name)) {
-      const h = await MiniHost.load(cors);
+      const h = await MiniHost.load(wasm);
       h.faults.set(name, fault);
       const r = h.createRoot('{"allow_origins":["https://a.example"]}');
       for (const req of requests) h.exchange(r.id, req);

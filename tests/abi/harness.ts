@@ -61,9 +61,16 @@ export function ensureBuilt(file = "build/cors.wasm", target = "release"): Uint8
 /** Newest modification time of the files a probe build depends on. */
 function sourcesMtime(name: string): number {
   const files = [join(ROOT, "asconfig.json"), join(ROOT, "tests", "abi", "assembly", `${name}.ts`)];
-  const abi = join(ROOT, "assembly", "abi");
-  for (const f of readdirSync(abi)) files.push(join(abi, f));
+  for (const dir of ["abi", "skeleton"]) {
+    const d = join(ROOT, "assembly", dir);
+    for (const f of readdirSync(d)) files.push(join(d, f));
+  }
   return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+/** The module as shipped (build/cors.wasm: the real filter) and the walking skeleton built on its own. */
+export function modules(): Array<{ name: string; wasm: Uint8Array }> {
+  return [{ name: "cors.wasm", wasm: ensureBuilt() }, { name: "skeleton", wasm: buildProbe("skeleton") }];
 }
 
 /** Builds an AssemblyScript probe module under tests/abi/assembly/ with the production options (asconfig.json)

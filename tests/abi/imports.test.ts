@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, ensureBuilt } from "./harness.js";
+import { ROOT, ensureBuilt, buildProbe } from "./harness.js";
 
 const CHECK = join(ROOT, "..", "shared", "tools", "check-imports.mjs");
 const EXPECTED_EXPORTS = [
@@ -54,4 +54,12 @@ test("instantiation and _initialize make no host call but proxy_log (Envoy restr
   assert.deepEqual(calls, [], "no start section may call the host");
   (instance.exports._initialize as () => void)();
   assert.deepEqual(calls.filter((c) => c !== "proxy_log"), []);
+});
+
+test("the skeleton and probe builds (same asconfig) are portable too", () => {
+  for (const name of ["skeleton", "probe"]) {
+    buildProbe(name);
+    const r = spawnSync(process.execPath, [CHECK, join(ROOT, "build", "test-abi", `${name}.wasm`)], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  }
 });

@@ -1,11 +1,11 @@
 // Context registry: several root ids in one VM, proxy_on_done / proxy_on_delete of a root, unknown ids.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { MiniHost, buildProbe, ensureBuilt, header } from "./harness.js";
+import { MiniHost, buildProbe, modules, header } from "./harness.js";
 
 let probe: Uint8Array;
-let cors: Uint8Array;
-before(() => { probe = buildProbe("probe"); cors = ensureBuilt(); });
+let both: Array<{ name: string; wasm: Uint8Array }>;
+before(() => { probe = buildProbe("probe"); both = modules(); });
 
 test("two root contexts with different configs in one VM keep their own config", async () => {
   const h = await MiniHost.load(probe);
@@ -21,8 +21,9 @@ test("two root contexts with different configs in one VM keep their own config",
   assert.equal(h.ex.probe_roots(), 2);
 });
 
-test("the skeleton filter: two roots with different allow_origins in one VM", async () => {
-  const h = await MiniHost.load(cors);
+test("the filters: two roots with different allow_origins in one VM", async () => {
+  for (const { wasm } of both) {
+  const h = await MiniHost.load(wasm);
   const a = h.createRoot('{"allow_origins":["https://a.example"]}');
   const b = h.createRoot('{"allow_origins":["https://b.example"]}');
   const get = (root: number, origin: string) =>
@@ -31,10 +32,12 @@ test("the skeleton filter: two roots with different allow_origins in one VM", as
   assert.deepEqual(get(a.id, "https://b.example"), []);
   assert.deepEqual(get(b.id, "https://b.example"), ["https://b.example"]);
   assert.deepEqual(get(b.id, "https://a.example"), []);
+  }
 });
 
 test("reconfiguring one root does not touch the other", async () => {
-  const h = await MiniHost.load(cors);
+  for (const { wasm } of both) {
+  const h = await MiniHost.load(wasm);
   const a = h.createRoot('{"allow_origins":["https://a.example"]}');
   const b = h.createRoot('{"allow_origins":["https://b.example"]}');
   assert.equal(h.configure(a.id, '{"allow_origins":["https://c.example"]}'), 1);
@@ -43,6 +46,7 @@ test("reconfiguring one root does not touch the other", async () => {
   assert.deepEqual(get(a.id, "https://a.example"), []);
   assert.deepEqual(get(a.id, "https://c.example"), ["https://c.example"]);
   assert.deepEqual(get(b.id, "https://b.example"), ["https://b.example"]);
+  }
 });
 
 test("proxy_on_done and proxy_on_delete of a root work (plugin teardown)", async () => {
@@ -70,18 +74,20 @@ test("proxy_on_done and proxy_on_delete of a root work (plugin teardown)", async
   assert.ok(h.logs.some((l) => l.message === `root:${a.id}:{"again":1}`));
 });
 
-test("proxy_on_done / proxy_on_delete of the skeleton's root do not trap", async () => {
-  const h = await MiniHost.load(cors);
+test("proxy_on_done / proxy_on_delete of the filters' root do not trap", async () => {
+  for (const { wasm } of both) {
+  const h = await MiniHost.load(wasm);
   const a = h.createRoot(null);
   h.exchange(a.id, [[":method", "GET"], ["origin", "https://x.example"]]);
   assert.equal(h.ex.proxy_on_done(a.id), 1);
   h.ex.proxy_on_log(a.id);
   h.ex.proxy_on_delete(a.id);
   assert.equal(h.exchange(a.id, [[":method", "GET"], ["origin", "https://x.example"]]).req.action, 0);
+  }
 });
 
 test("unknown context ids are ignored, never a trap", async () => {
-  for (const wasm of [probe, cors]) {
+  for (const wasm of [probe, ...both.map((m) => m.wasm)]) {
     const h = await MiniHost.load(wasm);
     const unknown = [0, 7, 12345, 0x7fffffff, 0xffffffff];
     for (const id of unknown) {

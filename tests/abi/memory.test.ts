@@ -2,12 +2,12 @@
 // incremental GC reclaims per-request garbage without a host-driven __collect.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MiniHost, ensureBuilt, HeaderList } from "./harness.js";
+import { MiniHost, modules, HeaderList } from "./harness.js";
 
 const N = Number(process.env.ABI_MEMORY_REQUESTS ?? 100_000);
 
-test(`memory pages are flat after ${N} requests`, async () => {
-  const h = await MiniHost.load(ensureBuilt());
+for (const { name, wasm } of modules()) test(`${name}: memory pages are flat after ${N} requests`, async () => {
+  const h = await MiniHost.load(wasm);
   const r = h.createRoot('{"allow_origins":["https://a.example","https://b.example"]}');
   const kinds: HeaderList[] = [
     [[":method", "GET"], [":path", "/"], ["origin", "https://a.example"], ["user-agent", "x".repeat(200)]],
@@ -31,7 +31,7 @@ test(`memory pages are flat after ${N} requests`, async () => {
   const tenth = h.pages;
   run(N - N / 10 - 1000);
   const end = h.pages;
-  console.log(`# pages: after 1,000 = ${warm}, after ${N / 10} = ${tenth}, after ${N} = ${end}`);
+  console.log(`# ${name} pages: after 1,000 = ${warm}, after ${N / 10} = ${tenth}, after ${N} = ${end}`);
   assert.ok(end <= 4, `memory grew to ${end} pages`);
   assert.equal(end, tenth, "memory kept growing");
   assert.equal(h.logs.length, 0, "no per-request logging");
