@@ -63,3 +63,13 @@ test("the skeleton and probe builds (same asconfig) are portable too", () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
   }
 });
+
+test("the ABI layer's fixed cost stays small (a module with an empty filter)", () => {
+  const wasm = buildProbe("empty");
+  console.log(`# empty filter: ${wasm.length} bytes`);
+  assert.ok(wasm.length < 10_000, `${wasm.length} bytes`);
+  const r = spawnSync(process.execPath, [CHECK, join(ROOT, "build", "test-abi", "empty.wasm")], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm as BufferSource)).map((i) => `${i.module}.${i.name}`);
+  assert.deepEqual(imports, ["env.proxy_log"], "only the abort handler's proxy_log: unused host functions are not imported");
+});
