@@ -1,9 +1,12 @@
-// Regex: AST → Thompson NFA program → Pike VM simulation (see ../../docs/regex.md).
+// Regex: AST → Thompson NFA program → lazily built DFA, with a Pike VM underneath (see ../../docs/regex.md).
 //
-// Matching keeps a set of program counters per input position (never a backtracking stack): each
-// instruction is visited at most once while following empty transitions at a position, and stepped at
-// most once over the character there, so a match costs at most 2 × programSize × (len + 1) steps,
-// whatever the pattern and input. All scratch memory is allocated once, at compile time.
+// Both engines keep SETS of program counters (never a backtracking stack). The Pike VM visits each
+// instruction at most once while following empty transitions at a position and steps it at most once over
+// the character there: at most 2 × programSize × (len + 1) steps. The DFA caches, per set of program
+// counters ("kernel") and input byte class, the next set: a cached transition is one step; building a
+// missing one is one Pike VM step over the kernel (≤ 3 × programSize, counting the canonical sort). The
+// cache is bounded (states, kernel pool); when full it is cleared and rebuilt, as RE2 does, so the worst
+// case stays linear. Scratch memory is allocated at compile time (Pike VM) or on the first match (DFA cache).
 
 import { MAX_CHAR, Node, NodeKind, parse } from "./parser";
 
@@ -20,6 +23,12 @@ const enum Op {
   WordB = 9,    // assert \b
   NotWordB = 10,
 }
+
+/** DFA cache bounds: states, transition-table entries (states × byte classes), kernel pool (ints). */
+const DFA_MAX_STATES: i32 = 256;
+const DFA_MAX_ENTRIES: i32 = 4096;
+const DFA_MAX_KPOOL: i32 = 8192;
+const DFA_HASH_SIZE: i32 = 512; // power of two, 2 × DFA_MAX_STATES
 
 class Emitter {
   ops: Array<i32> = [];
@@ -160,8 +169,24 @@ export class Regex {
   private denseB: StaticArray<i32>;
   private sparseB: StaticArray<i32>;
   private stack: StaticArray<i32>;
-  private countA: i32 = 0;
-  private countB: i32 = 0;
+  // lazy DFA (null until the first match; never used when the program has \b or \B)
+  private dfaUsable: bool = true;
+  private dfaReady: bool = false;
+  private classOf: StaticArray<u8> = new StaticArray<u8>(0);  // byte → class
+  private classRep: StaticArray<i32> = new StaticArray<i32>(0); // class → a byte of it
+  private nClasses: i32 = 0;
+  private maxStates: i32 = 0;
+  private trans: Array<i32> = [];      // state × class: 0 unknown, -1 dead, else next state + 1
+  private kStart: Array<i32> = [];     // state → kernel offset in kpool
+  private kLen: Array<i32> = [];       // state → kernel length
+  private accept: Array<i32> = [];     // state → -1 unknown, 0, 1 (accepts at the end of the input)
+  private kpool: Array<i32> = [];      // kernels: sorted program counters
+  private htab: StaticArray<i32> = new StaticArray<i32>(0); // kernel hash → state + 1
+  private mark: StaticArray<u8> = new StaticArray<u8>(0);
+  private kernel: StaticArray<i32> = new StaticArray<i32>(0);
+  private work: i32 = 0;
+  /** Times the DFA cache was cleared because it was full (for tests). */
+  dfaResets: i32 = 0;
 
   private constructor(source: string, e: Emitter) {
     this.source = source;
@@ -180,6 +205,10 @@ export class Regex {
     this.denseB = new StaticArray<i32>(n);
     this.sparseB = new StaticArray<i32>(n);
     this.stack = new StaticArray<i32>(n);
+    for (let pc = 0; pc < n; pc++) {
+      const op = e.ops[pc];
+      if (op == Op.WordB || op == Op.NotWordB) this.dfaUsable = false;
+    }
   }
 
   /** Compiles an RE2-subset pattern, implicitly anchored at both ends; a leading `(?i)` folds ASCII case. */
@@ -203,8 +232,55 @@ export class Regex {
     return this.ops.length;
   }
 
-  /** Whether the WHOLE input matches. Time O(len × programSize), no allocation, never traps. */
+  /** Number of DFA states currently cached (for tests). */
+  get dfaStates(): i32 {
+    return this.kLen.length;
+  }
+
+  /**
+   * Whether the WHOLE input matches. Time O(len × programSize) whatever the pattern; usually one table
+   * lookup per character (lazy DFA). Never traps; allocates only while the DFA cache warms up.
+   */
   matches(input: string): bool {
+    if (!this.dfaUsable) return this.matchesNfa(input);
+    if (!this.dfaReady) this.dfaInit();
+    const len = input.length;
+    const nC = this.nClasses;
+    // raw loads on unmanaged pointers keep the hot loop free of the GC's shadow-stack traffic; the string
+    // and the class table do not move (non-moving GC) and are rooted by the caller and by `this`; the
+    // transition table may be reallocated by dfaStep, so its pointer is reloaded after each call
+    const strPtr = changetype<usize>(input);
+    const classPtr = changetype<usize>(this.classOf);
+    let transPtr = this.trans.dataStart;
+    let steps = 0;
+    this.work = 0;
+    let s = 0;
+    let result = false;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = <i32>load<u16>(strPtr + (<usize>i << 1));
+      if (c > 0xff) break; // outside the byte classes: finish on the Pike VM (origins are ASCII)
+      const cls = <i32>load<u8>(classPtr + <usize>c);
+      const t = load<i32>(transPtr + (<usize>(s * nC + cls) << 2));
+      steps++;
+      if (t > 0) { s = t - 1; continue; }
+      if (t < 0) { s = -1; break; }
+      s = this.dfaStep(s, cls);
+      transPtr = this.trans.dataStart;
+      if (s < 0) break;
+    }
+    if (i < len && s >= 0) {
+      const r = this.matchesNfa(input);
+      this.lastSteps += steps + this.work;
+      return r;
+    }
+    if (s >= 0) result = this.dfaAccept(s);
+    this.lastSteps = steps + this.work;
+    return result;
+  }
+
+  /** The same answer from the Pike VM alone (the DFA's fallback; exported for differential tests). */
+  matchesNfa(input: string): bool {
     const len = input.length;
     let steps = 0;
     // current list = A, next list = B (swapped by reference each position)
@@ -247,6 +323,176 @@ export class Regex {
   }
 
   private visited: i32 = 0;
+
+  // ---- lazy DFA ----------------------------------------------------------------------------------
+
+  @inline private consumes(pc: i32, c: i32): bool {
+    const op = unchecked(this.ops[pc]);
+    if (op == Op.Char) return c == unchecked(this.xs[pc]);
+    if (op == Op.CharFold) return ((c >= 0x41 && c <= 0x5a) ? c | 0x20 : c) == unchecked(this.xs[pc]);
+    if (op == Op.Any) return c != 0x0a;
+    if (op == Op.Class) return this.inClass(unchecked(this.xs[pc]), c);
+    return false;
+  }
+
+  /** Byte classes (bytes no instruction tells apart share a class), tables, and the start state. */
+  private dfaInit(): void {
+    const n = this.ops.length;
+    const boundary = new StaticArray<u8>(257);
+    boundary[0] = 1;
+    for (let pc = 0; pc < n; pc++) {
+      const op = this.ops[pc];
+      const x = this.xs[pc];
+      if (op == Op.Char && x < 256) { boundary[x] = 1; boundary[x + 1] = 1; }
+      else if (op == Op.CharFold) { boundary[x] = 1; boundary[x + 1] = 1; boundary[x - 32] = 1; boundary[x - 31] = 1; }
+      else if (op == Op.Any) { boundary[0x0a] = 1; boundary[0x0b] = 1; }
+      else if (op == Op.Class) {
+        for (let c = 1; c < 256; c++) {
+          if (this.inClass(x, c) != this.inClass(x, c - 1)) boundary[c] = 1;
+        }
+      }
+    }
+    const classOf = new StaticArray<u8>(256);
+    const rep = new StaticArray<i32>(256);
+    let id = -1;
+    for (let c = 0; c < 256; c++) {
+      if (boundary[c] != 0) { id++; rep[id] = c; }
+      classOf[c] = <u8>id;
+    }
+    this.classOf = classOf;
+    this.classRep = rep;
+    this.nClasses = id + 1;
+    const bySize = DFA_MAX_ENTRIES / this.nClasses;
+    this.maxStates = bySize < DFA_MAX_STATES ? (bySize < 16 ? 16 : bySize) : DFA_MAX_STATES;
+    this.htab = new StaticArray<i32>(DFA_HASH_SIZE);
+    this.mark = new StaticArray<u8>(n);
+    this.kernel = new StaticArray<i32>(n);
+    this.dfaReady = true;
+    this.dfaReset();
+  }
+
+  /** Empties the cache and re-creates state 0, the start (kernel {0} at position 0). */
+  private dfaReset(): void {
+    this.trans.length = 0;
+    this.kStart.length = 0;
+    this.kLen.length = 0;
+    this.accept.length = 0;
+    this.kpool.length = 0;
+    const h = this.htab;
+    for (let i = 0; i < DFA_HASH_SIZE; i++) unchecked(h[i] = 0);
+    // state 0 (not in the hash table: computed kernels never hold pc 0)
+    this.kStart.push(0);
+    this.kLen.push(1);
+    this.accept.push(-1);
+    this.kpool.push(0);
+    for (let j = 0; j < this.nClasses; j++) this.trans.push(0);
+  }
+
+  /** Adds the kernel held in `kernel[0..klen)` as a new state. */
+  private addState(klen: i32, hash: i32): i32 {
+    const id = this.kLen.length;
+    this.kStart.push(this.kpool.length);
+    this.kLen.push(klen);
+    this.accept.push(-1);
+    const k = this.kernel;
+    for (let j = 0; j < klen; j++) this.kpool.push(unchecked(k[j]));
+    for (let j = 0; j < this.nClasses; j++) this.trans.push(0);
+    let h = hash;
+    while (unchecked(this.htab[h]) != 0) h = (h + 1) & (DFA_HASH_SIZE - 1);
+    unchecked(this.htab[h] = id + 1);
+    return id;
+  }
+
+  /** Follows empty transitions from every kernel pc into set A (`atEnd`: the position is the input's end). */
+  private closure(s: i32, atEnd: bool): i32 {
+    const pos = s == 0 ? 0 : 1; // only the start state sits at position 0 (kernel pcs are ≥ 1 elsewhere)
+    const len = atEnd ? pos : pos + 1;
+    const ks = unchecked(this.kStart[s]), kl = unchecked(this.kLen[s]);
+    let count = 0;
+    for (let j = 0; j < kl; j++) {
+      count = this.addThread(this.denseA, this.sparseA, count, unchecked(this.kpool[ks + j]), "", pos, len);
+      this.work += this.visited;
+    }
+    return count;
+  }
+
+  /** Builds (or finds) the state after state `s` reads a byte of class `cls`; -1 = dead. */
+  private dfaStep(s: i32, cls: i32): i32 {
+    const c = unchecked(this.classRep[cls]);
+    const count = this.closure(s, false);
+    const dense = this.denseA, mark = this.mark;
+    let minPc = this.ops.length, maxPc = -1, kn = 0;
+    for (let k = 0; k < count; k++) {
+      const pc = unchecked(dense[k]);
+      if (this.consumes(pc, c)) {
+        const t = pc + 1;
+        unchecked(mark[t] = 1);
+        if (t < minPc) minPc = t;
+        if (t > maxPc) maxPc = t;
+        kn++;
+      }
+    }
+    this.work += count;
+    const slot = s * this.nClasses + cls;
+    if (kn == 0) {
+      unchecked(this.trans[slot] = -1);
+      return -1;
+    }
+    // canonical kernel: sorted program counters
+    const kernel = this.kernel;
+    let n = 0;
+    for (let t = minPc; t <= maxPc; t++) {
+      if (unchecked(mark[t]) != 0) { unchecked(mark[t] = 0); unchecked(kernel[n++] = t); }
+    }
+    this.work += maxPc - minPc + 1;
+    let hash: u32 = 2166136261;
+    for (let j = 0; j < n; j++) hash = (hash ^ <u32>unchecked(kernel[j])) * 16777619;
+    const h0 = <i32>(hash & <u32>(DFA_HASH_SIZE - 1));
+    // look up
+    let h = h0;
+    while (true) {
+      const e = unchecked(this.htab[h]);
+      if (e == 0) break;
+      const id = e - 1;
+      this.work++;
+      if (unchecked(this.kLen[id]) == n) {
+        const ks = unchecked(this.kStart[id]);
+        let same = true;
+        for (let j = 0; j < n; j++) {
+          if (unchecked(this.kpool[ks + j]) != unchecked(kernel[j])) { same = false; break; }
+        }
+        this.work += n;
+        if (same) {
+          unchecked(this.trans[slot] = id + 1);
+          return id;
+        }
+      }
+      h = (h + 1) & (DFA_HASH_SIZE - 1);
+    }
+    // new state; when the cache is full, start it over (the transition from `s` is then not recorded)
+    if (this.kLen.length >= this.maxStates || this.kpool.length + n > DFA_MAX_KPOOL) {
+      this.dfaResets++;
+      this.dfaReset();
+      return this.addState(n, h0);
+    }
+    const id = this.addState(n, h0);
+    unchecked(this.trans[slot] = id + 1);
+    return id;
+  }
+
+  /** Whether state `s` accepts at the end of the input (cached). */
+  private dfaAccept(s: i32): bool {
+    const a = unchecked(this.accept[s]);
+    if (a >= 0) return a == 1;
+    const count = this.closure(s, true);
+    let r = false;
+    for (let k = 0; k < count; k++) {
+      if (unchecked(this.ops[unchecked(this.denseA[k])]) == Op.Match) { r = true; break; }
+    }
+    this.work += count;
+    unchecked(this.accept[s] = r ? 1 : 0);
+    return r;
+  }
 
   private inClass(idx: i32, c: i32): bool {
     if (c < 256) {

@@ -9,6 +9,9 @@ interface RegexExports extends Record<string, unknown> {
   compile(source: number): number;
   test(source: number, input: number): number;
   matchLast(input: number): number;
+  matchLastNfa(input: number): number;
+  dfaStates(): number;
+  dfaResets(): number;
   lastSteps(): number;
   programSize(): number;
   maxProgram(): number;
@@ -46,8 +49,13 @@ function matches(source: string, input: string): boolean {
   if (r < 0) throw new Error(`pattern ${JSON.stringify(source)} did not compile: ${compileError(source)}`);
   return r === 1;
 }
+/** Matches with the last compiled regex (lazy DFA in front of the Pike VM). */
 function matchLast(input: string): boolean {
   return withStrings([input], (i) => ex.matchLast(i)) === 1;
+}
+/** The Pike VM alone. */
+function matchLastNfa(input: string): boolean {
+  return withStrings([input], (i) => ex.matchLastNfa(i)) === 1;
 }
 
 type Case = [origin: string, expected: boolean];
@@ -383,7 +391,8 @@ describe("regex: compile errors name the position", () => {
 });
 
 // ReDoS: classic catastrophic patterns against 2 KB inputs. We assert on the engine's own step counter
-// (instructions visited + stepped), never on wall-clock: the Pike VM bound is 2 × programSize × (len + 1).
+// (instructions visited + stepped, DFA table lookups), never on wall-clock. Bounds: Pike VM
+// 2 × programSize × (len + 1); lazy DFA one step per cached transition, ≤ 3 × programSize + probes for a new one.
 describe("regex: ReDoS patterns stay linear (lastSteps)", () => {
   const N = 2048;
   const inputs: Array<[string, string]> = [
@@ -403,25 +412,49 @@ describe("regex: ReDoS patterns stay linear (lastSteps)", () => {
   }
 
   for (const re of evil) {
-    test(`${re}: steps ≤ 2 × programSize × (len + 1) on 2 KB inputs`, () => {
+    test(`${re}: steps ≤ 2 × programSize × (len + 1) on 2 KB inputs, both engines`, () => {
       for (const [name, input] of inputs) {
-        const trivial = stepsOf(".*", input).steps; // the trivial reference: 3 steps per char (split, any, jmp)
-        const { steps, size } = stepsOf(re, input);
+        const trivial = stepsOf(".*", input).steps; // the trivial reference: ~1 step per char
+        const { steps, size, result } = stepsOf(re, input);
         const bound = 2 * size * (input.length + 1);
-        assert.ok(steps <= bound, `${re} × ${name}: ${steps} steps > bound ${bound} (program ${size})`);
-        // and as a ratio to the trivial regex: at most the program-size factor
-        assert.ok(steps / trivial <= size, `${re} × ${name}: ratio ${(steps / trivial).toFixed(1)} > ${size}`);
+        assert.ok(steps <= bound, `${re} × ${name}: DFA ${steps} steps > bound ${bound} (program ${size})`);
+        // as a ratio to the trivial regex: a small constant, far below the program-size factor
+        assert.ok(steps / trivial <= 4, `${re} × ${name}: ratio ${(steps / trivial).toFixed(1)}`);
+        assert.equal(matchLastNfa(input), result, `${re} × ${name}: Pike VM agrees`);
+        const nfaSteps = ex.lastSteps();
+        assert.ok(nfaSteps <= bound, `${re} × ${name}: Pike VM ${nfaSteps} steps > bound ${bound} (program ${size})`);
       }
     });
   }
 
+  test("a pattern whose DFA is exponential ([ab]*a[ab]{12}) thrashes a bounded cache and stays linear", () => {
+    const re = "[ab]*a[ab]{12}";
+    let seed = 7;
+    let input = "";
+    for (let i = 0; i < N; i++) { seed = (seed * 1103515245 + 12345) >>> 0; input += (seed >>> 16) & 1 ? "a" : "b"; }
+    for (const tail of ["a" + "b".repeat(12), "b".repeat(13)]) {
+      const s = input + tail;
+      const { steps, size, result } = stepsOf(re, s);
+      assert.equal(result, new RegExp("^(?:" + re + ")$").test(s));
+      assert.equal(matchLastNfa(s), result);
+      assert.ok(ex.dfaResets() > 0, "the cache filled up and was cleared");
+      assert.ok(ex.dfaStates() <= 256, `${ex.dfaStates()} states`);
+      assert.ok(steps <= 3 * size * (s.length + 1), `${steps} > 3 × ${size} × ${s.length + 1}`);
+    }
+  });
+
   test("figures: (a+)+$, (a|aa)*c, (.*a){20} on a×2048", (t) => {
     const input = "a".repeat(N);
-    const rows = ["a*", "(a+)+$", "(a|aa)*c", "(.*a){20}"].map((re) => ({ re, ...stepsOf(re, input) }));
+    const rows = ["a*", "(a+)+$", "(a|aa)*c", "(.*a){20}"].map((re) => {
+      const dfa = stepsOf(re, input);
+      matchLastNfa(input);
+      return { re, ...dfa, nfaSteps: ex.lastSteps(), states: ex.dfaStates() };
+    });
     assert.deepEqual(rows.map((r) => r.result), [true, true, false, true]);
     for (const r of rows) {
       // visible in `node --test` output as a diagnostic
-      t.diagnostic(`${r.re}: program ${r.size}, ${r.steps} steps, ${(r.steps / (N + 1)).toFixed(1)} per char`);
+      t.diagnostic(`${r.re}: program ${r.size}; DFA ${r.steps} steps (${(r.steps / (N + 1)).toFixed(1)}/char, ` +
+        `${r.states} states); Pike VM ${r.nfaSteps} steps (${(r.nfaSteps / (N + 1)).toFixed(1)}/char)`);
     }
   });
 
@@ -508,7 +541,9 @@ describe("regex: agrees with RegExp on random patterns", () => {
       assert.equal(compileError(re), "", re);
       for (let j = 0; j < 12; j++) {
         const s = input();
-        assert.equal(matchLast(s), js.test(s), `${re} × ${JSON.stringify(s)}`);
+        const expected = js.test(s);
+        assert.equal(matchLast(s), expected, `DFA: ${re} × ${JSON.stringify(s)}`);
+        assert.equal(matchLastNfa(s), expected, `Pike VM: ${re} × ${JSON.stringify(s)}`);
         checked++;
       }
     }
@@ -536,7 +571,8 @@ describe("regex: never traps", () => {
         let s = "";
         const m = rnd(12);
         for (let j = 0; j < m; j++) s += rnd(10) === 0 ? String.fromCharCode(rnd(0x10000)) : "ab-.:/019\n"[rnd(10)];
-        matchLast(s); // must not throw (a trap surfaces as a RuntimeError)
+        // must not throw (a trap surfaces as a RuntimeError), and both engines agree
+        assert.equal(matchLast(s), matchLastNfa(s), `${JSON.stringify(re)} × ${JSON.stringify(s)}`);
       }
     }
   });

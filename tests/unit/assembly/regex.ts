@@ -39,3 +39,20 @@ export function programSize(): i32 {
 export function maxProgram(): i32 {
   return MAX_PROGRAM;
 }
+
+/** The Pike VM alone, for differential tests against the DFA. */
+export function matchLastNfa(input: string): i32 {
+  const re = last;
+  if (re === null) return -1;
+  return re.matchesNfa(input) ? 1 : 0;
+}
+
+export function dfaStates(): i32 {
+  const re = last;
+  return re === null ? -1 : re.dfaStates;
+}
+
+export function dfaResets(): i32 {
+  const re = last;
+  return re === null ? -1 : re.dfaResets;
+}
