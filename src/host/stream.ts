@@ -35,6 +35,14 @@ export class Stream {
     c.phase = "create";
     vm.call(c, "proxy_on_context_create", vm.onContextCreate, c.id, vm.rootCtx.id);
     if (vm.failed) return this.failedRequest(map);
+    if (c.pending !== null) {
+      // a reply sent from proxy_on_context_create: its deferred action runs when that call returns
+      const early = c.pending;
+      c.pending = null;
+      c.phase = "idle";
+      c.requestMap = map;
+      return { kind: "local", ...this.sendLocalViaFilterChain(early) };
+    }
     c.phase = "request";
     c.requestMap = map;
     const r = vm.call(c, "proxy_on_request_headers", vm.onRequestHeaders, c.id, map.size, endOfStream ? 1 : 0);

@@ -96,3 +96,12 @@ test("a local reply from the response phase replaces the upstream response witho
   assert.deepEqual(out.headers, [[":status", "502"], ["content-length", "4"], ["content-type", "text/plain"]]);
   assert.equal(callbacks(host).filter((c) => c.startsWith("proxy_on_response_headers")).length, before + 1);
 });
+
+test("a local reply sent from the stream's proxy_on_context_create is sent when that call returns; on_request_headers is not called", async () => {
+  const host = await probe("create local 429 early -");
+  const s = host.newStream();
+  const out = s.requestHeaders(REQ);
+  assert.equal(out.kind === "local" && out.status, 429);
+  assert.ok(!callbacks(host).some((c) => c.startsWith("proxy_on_request_headers")));
+  assert.ok(callbacks(host).includes(`proxy_on_response_headers ${s.id} 1 1`));
+});
