@@ -113,16 +113,18 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  live = true;
-  io.out(`listening on ${proxy.url}\n`);
-  io.out(`config: ${cfg.source}; upstream: ${proxy.upstream}\n`);
-  io.out(curlExamples(proxy.url, exampleOrigin(cfg.config!)));
-
   const onSignal = (): void => {
     void proxy.close();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  live = true;
+  // one write: the ready line, then where things come from, then curl examples
+  io.out(
+    `listening on ${proxy.url}\n` +
+      `config: ${cfg.source}; upstream: ${proxy.upstream}\n` +
+      curlExamples(proxy.url, exampleOrigin(cfg.config!)),
+  );
   await proxy.closed;
   await proxy.close();
   process.off("SIGINT", onSignal);

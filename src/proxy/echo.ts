@@ -43,7 +43,7 @@ export function echoHandler(req: http.IncomingMessage, res: http.ServerResponse)
       body: Buffer.concat(chunks).toString("utf8"),
       bodyLength: length,
     };
-    const body = Buffer.from(JSON.stringify(echo, null, 2) + "\n");
+    const body = Buffer.from(formatEcho(echo));
     res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
     res.end(req.method === "HEAD" ? undefined : body);
   });
@@ -65,4 +65,14 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         server.closeAllConnections?.();
       }),
   };
+}
+
+/** Pretty JSON with one header line per row (readable in a terminal, still plain JSON). */
+export function formatEcho(e: EchoBody): string {
+  const rows = e.headers.map((h) => `    ${JSON.stringify(h)}`).join(",\n");
+  return (
+    `{\n  "method": ${JSON.stringify(e.method)},\n  "path": ${JSON.stringify(e.path)},\n` +
+    `  "headers": [${rows === "" ? "" : `\n${rows}\n  `}],\n` +
+    `  "body": ${JSON.stringify(e.body)},\n  "bodyLength": ${e.bodyLength}\n}\n`
+  );
 }

@@ -1,0 +1,122 @@
+// `check` and `explain` through the real command and the real build/cors.wasm.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { configFile, runCli } from "../e2e/cli-helpers.js";
+import { forceDebug, parseDecision } from "../../src/cli/explain.js";
+
+const APP = "https://app.example.com";
+const CONFIG = { allow_origins: [APP], allow_methods: ["GET", "PUT"], allow_headers: ["Content-Type"], allow_credentials: true };
+
+test("check: a valid configuration prints ok, exit 0", async () => {
+  const r = await runCli(["check", configFile(CONFIG)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.split("\n")[0], "ok");
+});
+
+test("check: YAML and the shipped example are ok", async () => {
+  const y = await runCli(["check", configFile("allow_origins:\n  - https://app.example.com\n", "yaml")]);
+  assert.equal(y.code, 0, y.stdout + y.stderr);
+  const ex = await runCli(["check", "examples/cors.json"]);
+  assert.equal(ex.code, 0, ex.stdout + ex.stderr);
+  assert.equal(ex.stdout.split("\n")[0], "ok");
+});
+
+test("check: a rejected configuration prints every error, exit 1", async () => {
+  const r = await runCli(["check", configFile({ allow_origins: ["https://a.example.com/x", "*"], allow_credentials: "yes", max_age: -1 })]);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.stdout, /^ok$/m);
+  assert.match(r.stdout, /allow_origins\[0\]/);
+  assert.match(r.stdout, /allow_credentials/);
+  assert.match(r.stdout, /max_age/);
+});
+
+test("check: wrong type (also rejected by a minimal filter), exit 1", async () => {
+  const r = await runCli(["check", configFile({ allow_origins: 42 })]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /allow_origins/);
+});
+
+test("check: a missing file is an error, exit 1", async () => {
+  const r = await runCli(["check", "/nonexistent/cors.json"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot read/);
+});
+
+test("explain: an allowed preflight → local reply with the exact headers", async () => {
+  const r = await runCli(["explain", "--config", configFile(CONFIG), "--origin", APP, "--method", "OPTIONS", "--acrm", "PUT", "--acrh", "content-type"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^kind: +preflight$/m);
+  assert.match(r.stdout, /^verdict: +allowed$/m);
+  assert.match(r.stdout, /^reason: +allowed$/m);
+  assert.match(r.stdout, /^response: +local reply 200/m);
+  assert.match(r.stdout, new RegExp(`^  access-control-allow-origin: ${APP}$`, "m"));
+  assert.match(r.stdout, /^  access-control-allow-credentials: true$/m);
+});
+
+test("explain: a rejected preflight names the reason and shows the 403", async () => {
+  const r = await runCli(["explain", "--config", configFile(CONFIG), "--origin", "https://evil.example", "--method", "OPTIONS", "--acrm", "PUT"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^verdict: +rejected$/m);
+  assert.match(r.stdout, /^reason: +origin_not_allowed$/m);
+  assert.match(r.stdout, /^response: +local reply 403/m);
+  assert.doesNotMatch(r.stdout, /access-control-allow-origin/);
+});
+
+test("explain: method and header reasons", async () => {
+  const m = await runCli(["explain", "--config", configFile(CONFIG), "--origin", APP, "--method", "OPTIONS", "--acrm", "DELETE"]);
+  assert.match(m.stdout, /^reason: +method_not_allowed$/m);
+  const h = await runCli(["explain", "--config", configFile(CONFIG), "--origin", APP, "--method", "OPTIONS", "--acrm", "PUT", "--acrh", "x-nope"]);
+  assert.match(h.stdout, /^reason: +header_not_allowed$/m);
+});
+
+test("explain: an actual request shows the headers added to the upstream's 200", async () => {
+  const r = await runCli(["explain", "--config", configFile(CONFIG), "--origin", APP, "--method", "GET", "--path", "/x?y=1", "--header", "Cookie: a=b"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^kind: +actual$/m);
+  assert.match(r.stdout, /^verdict: +allowed$/m);
+  assert.match(r.stdout, /^response: +forwarded to the upstream/m);
+  assert.match(r.stdout, new RegExp(`^  access-control-allow-origin: ${APP}$`, "m"));
+  assert.match(r.stdout, /^  vary: .*Origin/im);
+});
+
+test("explain: no Origin → not_cors / skipped / no_origin", async () => {
+  const r = await runCli(["explain", "--config", configFile(CONFIG), "--method", "GET"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^kind: +not_cors$/m);
+  assert.match(r.stdout, /^verdict: +skipped$/m);
+  assert.match(r.stdout, /^reason: +no_origin$/m);
+});
+
+test("explain: a rejected configuration → exit 1 with the errors", async () => {
+  const r = await runCli(["explain", "--config", configFile({ allow_origins: 1 }), "--origin", APP]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /allow_origins/);
+});
+
+test("forceDebug keeps which policies exist", () => {
+  assert.equal(forceDebug(""), '{"debug":true}');
+  assert.deepEqual(JSON.parse(forceDebug("{}")), { debug: true });
+  assert.deepEqual(JSON.parse(forceDebug('{"allow_origins":["*"]}')), { allow_origins: ["*"], debug: true });
+  // only _rules_ (and _-keys): no global configuration may appear
+  assert.deepEqual(JSON.parse(forceDebug('{"_rules_":[{"_match_route_":["r"]}],"_plugin_id_":"x"}')), {
+    _rules_: [{ _match_route_: ["r"], debug: true }],
+    _plugin_id_: "x",
+  });
+  assert.equal(forceDebug("{bad"), "{bad");
+});
+
+test("parseDecision reads the filter's decision line", () => {
+  assert.deepEqual(parseDecision('cors: decision kind=preflight verdict=rejected reason=origin_not_allowed origin="https://e.example"'), {
+    kind: "preflight", verdict: "rejected", reason: "origin_not_allowed", origin: "https://e.example", reportOnly: false,
+  });
+  assert.equal(parseDecision('cors: decision kind=actual verdict=allowed reason=allowed origin="x" mode=report_only')!.reportOnly, true);
+  assert.equal(parseDecision("cors: something else"), null);
+});
+
+test("--help lists every command; unknown command → exit 2", async () => {
+  const h = await runCli(["--help"]);
+  assert.equal(h.code, 0);
+  for (const c of ["serve", "check", "explain", "render", "oci", "--route-name", "--cluster-name"]) assert.ok(h.stdout.includes(c), c);
+  const u = await runCli(["frobnicate"]);
+  assert.equal(u.code, 2);
+});
