@@ -63,7 +63,7 @@ function linkImports(info: ModuleInfo, table: ImportTable, profile: Profile): Ma
 }
 
 /** Everything decided before instantiation. Throws LoadError with the profile's message. */
-export function planLink(module: WebAssembly.Module, bytes: Uint8Array, profile: Profile): LinkPlan {
+export function planLink(bytes: Uint8Array, profile: Profile): LinkPlan {
   const info = readModuleInfo(bytes);
   let abi = detectAbi(info);
   if (profile === "envoy") {
@@ -87,7 +87,6 @@ export function planLink(module: WebAssembly.Module, bytes: Uint8Array, profile:
   abi ??= "0_2_1";
   const table = importTable(profile, abi);
   const used = linkImports(info, table, profile);
-  void module;
   return { profile, abi, info, table, used };
 }
 

@@ -168,7 +168,7 @@ const APISIX_IMPL = [
   "set_effective_context", "get_property", "set_property", "log", "get_buffer_bytes", "send_local_response",
   "send_http_response", "get_configuration", "get_header_map_pairs", "get_header_map_value",
   "remove_header_map_value", "replace_header_map_value", "add_header_map_value", "continue_request",
-  "continue_response", "continue_stream", "close_stream", "http_call", "set_property",
+  "continue_response", "continue_stream", "close_stream", "http_call",
 ];
 const APISIX_UNIMPLEMENTED = [
   "set_buffer_bytes", "get_current_time_nanoseconds", "set_tick_period_milliseconds", "set_header_map_pairs",

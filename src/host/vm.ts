@@ -92,7 +92,7 @@ export class Vm implements HostCallTarget {
     } catch (e) {
       throw new LoadError(`Failed to load Wasm code: ${(e as Error).message}`);
     }
-    const plan = planLink(module, bytes, this.profile);
+    const plan = planLink(bytes, this.profile);
     this.plan = plan;
     const impls = hostFunctions(this);
     const wasi = wasiFunctions(this, this.profile);
