@@ -44,6 +44,17 @@ function unknownKeyMessage(key: string): string {
   return "unknown key; the keys are " + KNOWN_KEYS.join(", ") + " (and _rules_; other keys beginning with _ are ignored)";
 }
 
+/** A key as it appears in a path: as is when it is a plain identifier, else quoted (and cut when long). */
+export function displayKey(key: string): string {
+  const n = key.length;
+  let plain = n > 0 && n <= 64;
+  for (let i = 0; plain && i < n; i++) {
+    const c = key.charCodeAt(i);
+    plain = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f || c == 0x2d || c == 0x2e;
+  }
+  return plain ? key : quote(key);
+}
+
 function isOriginKey(key: string): bool {
   return key == "allow_origins" || key == "allow_origin_patterns" || key == "allow_origin_regexes";
 }
@@ -66,20 +77,18 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
   }
   if (originKeyPresent) c.allowAnyOriginLiteral = false;
 
+  // Duplicate keys: which one wins differs between JSON libraries, so neither is guessed (reported once, at the
+  // second occurrence; the first one is still checked).
+  const seen = new Map<string, i32>();
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     const key = m.key;
     if (key.length > 0 && key.charCodeAt(0) == 0x5f /* _ */) continue;
-    const path = prefix + key;
-    // Duplicate keys: which one wins differs between JSON libraries, so neither is guessed.
-    let firstIndex = -1, secondIndex = -1;
-    for (let j = 0; j < members.length; j++) {
-      if (members[j].key != key) continue;
-      if (firstIndex < 0) firstIndex = j;
-      else { secondIndex = j; break; }
-    }
-    if (firstIndex != i) {
-      if (secondIndex == i) diag.error(path, "appears more than once in the same object; keep one");
+    const path = prefix + displayKey(key);
+    const count = seen.has(key) ? seen.get(key) : 0;
+    seen.set(key, count + 1);
+    if (count > 0) {
+      if (count == 1) diag.error(path, "appears more than once in the same object; keep one");
       continue;
     }
     const v = m.value;
@@ -149,7 +158,7 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
   }
 
   if (credentials && !originKeyPresent) {
-    diag.error(prefix + "allow_credentials", "is true but none of allow_origins, allow_origin_patterns, allow_origin_regexes is set, so no origin would be allowed (the default \"*\" cannot carry credentials); list the origins that may send credentials");
+    diag.error(prefix + "allow_credentials", "is true but none of allow_origins, allow_origin_patterns, allow_origin_regexes is set: it would allow nothing (the default \"*\" cannot carry credentials); list the origins that may send credentials");
   }
   return c;
 }
@@ -158,7 +167,7 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const origins = new Array<string>();
-  const fromIndex = new Array<i32>();
+  const firstAt = new Map<string, i32>();
   let star = false;
   let others = 0;
   for (let i = 0; i < list.values.length; i++) {
@@ -190,13 +199,12 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
       }
       normalized = r.normalized;
     }
-    const dup = origins.indexOf(normalized);
-    if (dup >= 0) {
-      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, fromIndex[dup]) + " (after normalisation)");
+    if (firstAt.has(normalized)) {
+      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, firstAt.get(normalized)) + " (after normalisation)");
       continue;
     }
     origins.push(normalized);
-    fromIndex.push(i);
+    firstAt.set(normalized, i);
   }
   if (star && others > 0) diag.warn(path, "\"*\" allows every origin: the other entries are redundant");
   c.allowAnyOriginLiteral = star;
@@ -246,6 +254,7 @@ function parseMethods(c: CorsConfig, v: JsonValue, path: string, diag: Diagnosti
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const out = new Array<string>();
+  const seen = new Set<string>();
   let star = false;
   let others = 0;
   let bad = false;
@@ -261,7 +270,7 @@ function parseMethods(c: CorsConfig, v: JsonValue, path: string, diag: Diagnosti
     if (up != s) {
       diag.warn(p, quote(s) + " was upper-cased to " + quote(up) + " (methods are compared byte for byte: a page that sends " + quote(s) + " needs \"*\")");
     }
-    if (!out.includes(up)) out.push(up);
+    if (!seen.has(up)) { seen.add(up); out.push(up); }
   }
   if (bad) return;
   if (star) {
@@ -277,7 +286,7 @@ function parseTokenList(v: JsonValue, path: string, what: string, diag: Diagnost
   const list = readStringList(v, path, diag);
   if (list === null) return null;
   const out = new Array<string>();
-  const lower = new Array<string>();
+  const lower = new Set<string>();
   let star = false;
   let others = 0;
   let bad = false;
@@ -290,8 +299,8 @@ function parseTokenList(v: JsonValue, path: string, what: string, diag: Diagnost
     if (tp.length > 0) { diag.error(p, quote(s) + " is not a " + what + " (RFC 9110 token): " + tp); bad = true; continue; }
     others++;
     const l = asciiLower(s);
-    if (lower.includes(l)) continue;
-    lower.push(l);
+    if (lower.has(l)) continue;
+    lower.add(l);
     out.push(s);
   }
   if (bad) return null;
@@ -306,13 +315,14 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const out = new Array<string>();
+  const seen = new Set<string>();
   let star = false;
   for (let i = 0; i < list.values.length; i++) {
     if (!list.ok[i]) continue;
     const s = list.values[i];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
-    if (s == "null") { if (!out.includes("null")) out.push("null"); continue; }
+    if (s == "null") { if (!seen.has("null")) { seen.add("null"); out.push("null"); } continue; }
     const r = checkOrigin(s);
     if (r.problem.length > 0) {
       // checkOrigin points '*' users to allow_origin_patterns; Timing-Allow-Origin has only exact origins or "*".
@@ -322,7 +332,7 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
       continue;
     }
     if (r.trailingSlash) diag.warn(p, quote(s) + ": the trailing \"/\" was dropped (an origin has no path)");
-    if (!out.includes(r.normalized)) out.push(r.normalized);
+    if (!seen.has(r.normalized)) { seen.add(r.normalized); out.push(r.normalized); }
   }
   c.timingAllowOrigins = star ? ["*"] : out;
 }

@@ -4,25 +4,29 @@
 import { CorsConfig, Mode, OnDisallowed, OriginPattern, PluginConfig, PortRule, Rule } from "./types";
 
 function jstr(s: string): string {
+  // Plain runs are copied with substring: a per-character `+=` would be quadratic on long values.
   const hex = "0123456789abcdef";
-  let out = "\"";
+  const parts = new Array<string>();
+  parts.push("\"");
+  let run = 0;
   for (let i = 0, n = s.length; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c == 0x22) out += "\\\"";
-    else if (c == 0x5c) out += "\\\\";
-    else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
-    else out += "\\u" + hex.charAt((c >> 12) & 15) + hex.charAt((c >> 8) & 15) + hex.charAt((c >> 4) & 15) + hex.charAt(c & 15);
+    if (c >= 0x20 && c < 0x7f && c != 0x22 && c != 0x5c) continue;
+    if (i > run) parts.push(s.substring(run, i));
+    if (c == 0x22) parts.push("\\\"");
+    else if (c == 0x5c) parts.push("\\\\");
+    else parts.push("\\u" + hex.charAt((c >> 12) & 15) + hex.charAt((c >> 8) & 15) + hex.charAt((c >> 4) & 15) + hex.charAt(c & 15));
+    run = i + 1;
   }
-  return out + "\"";
+  if (s.length > run) parts.push(s.substring(run));
+  parts.push("\"");
+  return parts.join("");
 }
 
 function jarr(a: Array<string>): string {
-  let out = "[";
-  for (let i = 0; i < a.length; i++) {
-    if (i > 0) out += ",";
-    out += jstr(a[i]);
-  }
-  return out + "]";
+  const parts = new Array<string>(a.length);
+  for (let i = 0; i < a.length; i++) parts[i] = jstr(a[i]);
+  return "[" + parts.join(",") + "]";
 }
 
 function jnullableArr(a: Array<string> | null): string {
@@ -45,12 +49,9 @@ export function dumpPattern(p: OriginPattern): string {
 }
 
 export function dumpCorsConfig(c: CorsConfig): string {
-  let pats = "[";
-  for (let i = 0; i < c.allowOriginPatterns.length; i++) {
-    if (i > 0) pats += ",";
-    pats += dumpPattern(c.allowOriginPatterns[i]);
-  }
-  pats += "]";
+  const pp = new Array<string>(c.allowOriginPatterns.length);
+  for (let i = 0; i < pp.length; i++) pp[i] = dumpPattern(c.allowOriginPatterns[i]);
+  const pats = "[" + pp.join(",") + "]";
   return "{" +
     "\"allowOrigins\":" + jarr(c.allowOrigins) +
     ",\"allowAnyOriginLiteral\":" + jbool(c.allowAnyOriginLiteral) +
@@ -78,12 +79,9 @@ export function dumpRule(r: Rule): string {
 }
 
 export function dumpPluginConfig(p: PluginConfig): string {
-  let rules = "[";
-  for (let i = 0; i < p.rules.length; i++) {
-    if (i > 0) rules += ",";
-    rules += dumpRule(p.rules[i]);
-  }
-  rules += "]";
+  const rp = new Array<string>(p.rules.length);
+  for (let i = 0; i < rp.length; i++) rp[i] = dumpRule(p.rules[i]);
+  const rules = "[" + rp.join(",") + "]";
   const g = p.global;
   return "{\"global\":" + (g === null ? "null" : dumpCorsConfig(g)) + ",\"rules\":" + rules + "}";
 }

@@ -8,15 +8,22 @@ function hex4(c: i32): string {
 }
 
 function str(s: string): string {
-  let out = "\"";
+  // Plain runs are copied with substring (a per-character `+=` would be quadratic on long strings).
+  const parts = new Array<string>();
+  parts.push("\"");
+  let run = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c == 0x22) out += "\\\"";
-    else if (c == 0x5c) out += "\\\\";
-    else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
-    else out += "\\u" + hex4(c);
+    if (c >= 0x20 && c < 0x7f && c != 0x22 && c != 0x5c) continue;
+    if (i > run) parts.push(s.substring(run, i));
+    if (c == 0x22) parts.push("\\\"");
+    else if (c == 0x5c) parts.push("\\\\");
+    else parts.push("\\u" + hex4(c));
+    run = i + 1;
   }
-  return out + "\"";
+  if (s.length > run) parts.push(s.substring(run));
+  parts.push("\"");
+  return parts.join("");
 }
 
 /** A canonical text of the tree: numbers as `num(text|int=N|frac|big)`, members in order (duplicates kept). */
@@ -34,17 +41,14 @@ function dump(v: JsonValue): string {
     }
     case JsonKind.String: return str(v.str);
     case JsonKind.Array: {
-      let out = "[";
-      for (let i = 0; i < v.items.length; i++) { if (i > 0) out += ","; out += dump(v.items[i]); }
-      return out + "]";
+      const parts = new Array<string>(v.items.length);
+      for (let i = 0; i < v.items.length; i++) parts[i] = dump(v.items[i]);
+      return "[" + parts.join(",") + "]";
     }
     default: {
-      let out = "{";
-      for (let i = 0; i < v.members.length; i++) {
-        if (i > 0) out += ",";
-        out += str(v.members[i].key) + ":" + dump(v.members[i].value);
-      }
-      return out + "}";
+      const parts = new Array<string>(v.members.length);
+      for (let i = 0; i < v.members.length; i++) parts[i] = str(v.members[i].key) + ":" + dump(v.members[i].value);
+      return "{" + parts.join(",") + "}";
     }
   }
 }
