@@ -7,6 +7,7 @@
 //   - an Istio WasmPlugin (extensions.istio.io/v1alpha1): pluginConfig
 //   - an Envoy bootstrap / EnvoyFilter: the envoy.filters.http.wasm filter's `configuration`
 //   - an Envoy Gateway EnvoyExtensionPolicy: spec.wasm[].config (raw JSON)
+//   - a Kong declarative file: filter_chains[].filters[].config; an APISIX apisix.yaml: routes[].plugins.X.conf
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 
@@ -16,7 +17,9 @@ export type ConfigKind =
   | "higress-wasmplugin"
   | "istio-wasmplugin"
   | "envoy-bootstrap"
-  | "envoy-gateway";
+  | "envoy-gateway"
+  | "kong"
+  | "apisix";
 
 export interface LoadedConfig {
   /** The plugin configuration bytes as text; `null` when the plugin would not be pushed at all. */
@@ -227,6 +230,73 @@ export function envoyGatewayConfigs(spec: Obj): Array<{ name: string; config: st
   });
 }
 
+/** A filter's `config` in Kong's declarative file: a string is passed as is, JSON is encoded. */
+function rawOrJson(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** Kong declarative config (ngx_wasm_module): `filter_chains[].filters[]` at any level. */
+function kongCandidates(doc: Obj): Candidate[] {
+  const out: Candidate[] = [];
+  const walk = (node: unknown, where: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      return;
+    }
+    if (!isObject(node)) return;
+    if (Array.isArray(node.filter_chains)) {
+      node.filter_chains.forEach((chain: unknown, ci: number) => {
+        if (!isObject(chain) || !Array.isArray(chain.filters)) return;
+        chain.filters.forEach((f: unknown, fi: number) => {
+          if (!isObject(f)) return;
+          if (f.enabled === false) return;
+          const name = typeof f.name === "string" ? f.name : `filters[${fi}]`;
+          const chainName = typeof chain.name === "string" ? chain.name : `filter_chains[${ci}]`;
+          out.push({
+            kind: "kong",
+            label: `Kong filter chain ${chainName}, filter "${name}"`,
+            produce: () => rawOrJson(f.config),
+          });
+        });
+      });
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== "filter_chains") walk(v, `${where}.${k}`);
+  };
+  walk(doc, "");
+  return out;
+}
+
+/** APISIX standalone apisix.yaml: `routes[].plugins.<wasm plugin>.conf` (wasm plugins take `conf`). */
+function apisixCandidates(doc: Obj): Candidate[] {
+  const out: Candidate[] = [];
+  const scan = (list: unknown, what: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((r: unknown, i: number) => {
+      if (!isObject(r) || !isObject(r.plugins)) return;
+      const id = r.id ?? r.name ?? i;
+      for (const [name, p] of Object.entries(r.plugins)) {
+        if (!isObject(p) || !("conf" in p)) continue;
+        out.push({
+          kind: "apisix",
+          label: `APISIX ${what} ${String(id)}, plugin "${name}"`,
+          produce: () => rawOrJson(p.conf),
+        });
+      }
+    });
+  };
+  scan(doc.routes, "route");
+  scan(doc.services, "service");
+  scan(doc.global_rules, "global rule");
+  return out;
+}
+
+function isComposeFile(doc: Obj): boolean {
+  if (!isObject(doc.services)) return false;
+  const svcs = Object.values(doc.services);
+  return svcs.length > 0 && svcs.every((v) => isObject(v) && ("image" in v || "build" in v));
+}
+
 function manifestName(doc: Obj): string {
   const md = isObject(doc.metadata) ? doc.metadata : {};
   const ns = typeof md.namespace === "string" ? `${md.namespace}/` : "";
@@ -261,6 +331,23 @@ function candidatesOf(doc: unknown): Candidate[] | null {
     }));
   }
   if (apiVersion !== "" && kind !== "" && kind !== "EnvoyFilter" && kind !== "ConfigMap") return []; // other manifests
+  if (apiVersion === "" && "_format_version" in doc) return kongCandidates(doc);
+  if (apiVersion === "" && Array.isArray(doc.routes) && !("_format_version" in doc)) {
+    const a = apisixCandidates(doc);
+    if (a.length > 0) return a;
+  }
+  if (apiVersion === "" && isObject(doc.wasm) && Array.isArray(doc.wasm.plugins)) {
+    throw new ManifestError(
+      "this is an APISIX config.yaml: it declares the wasm plugin but carries no plugin configuration; " +
+        "pass the apisix.yaml whose routes hold the plugin's conf",
+    );
+  }
+  if (apiVersion === "" && isComposeFile(doc)) {
+    throw new ManifestError(
+      "this is a docker compose file: it carries no plugin configuration itself; pass the file it mounts " +
+        "(e.g. examples/envoy.yaml)",
+    );
+  }
   if (kind === "ConfigMap" && isObject(doc.data)) {
     // an Envoy bootstrap shipped in a ConfigMap (envoy.yaml key)
     const out: Candidate[] = [];

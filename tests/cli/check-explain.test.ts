@@ -120,3 +120,30 @@ test("--help lists every command; unknown command → exit 2", async () => {
   const u = await runCli(["frobnicate"]);
   assert.equal(u.code, 2);
 });
+
+test("explain: --route-name / --cluster-name select Higress rules", async () => {
+  const cfg = configFile({
+    allow_origins: ["https://global.example.com"],
+    _rules_: [
+      { _match_route_: ["r1"], allow_origins: ["https://route.example.com"] },
+      { _match_service_: ["svc.ns.svc.cluster.local:8080"], allow_origins: ["https://svc.example.com"] },
+    ],
+  });
+  const byRoute = await runCli(["explain", "--config", cfg, "--origin", "https://route.example.com", "--route-name", "r1"]);
+  assert.match(byRoute.stdout, /^verdict: +allowed$/m, byRoute.stdout + byRoute.stderr);
+  const global = await runCli(["explain", "--config", cfg, "--origin", "https://route.example.com"]);
+  assert.match(global.stdout, /^verdict: +rejected$/m);
+  const bySvc = await runCli(["explain", "--config", cfg, "--origin", "https://svc.example.com", "--cluster-name", "outbound|8080||svc.ns.svc.cluster.local"]);
+  assert.match(bySvc.stdout, /^verdict: +allowed$/m, bySvc.stdout + bySvc.stderr);
+});
+
+test("check: a Higress WasmPlugin manifest is checked as the controller would deliver it", async () => {
+  const ok = await runCli(["check", configFile("apiVersion: extensions.higress.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: cors}\nspec:\n  defaultConfig:\n    allow_origins: [https://a.example.com]\n  matchRules:\n  - domain: [api.example.com]\n    config:\n      allow_origins: [https://b.example.com]\n", "yaml")]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const bad = await runCli(["check", configFile("apiVersion: extensions.higress.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: cors}\nspec:\n  matchRules:\n  - domain: [api.example.com]\n    config:\n      allow_origins: [https://b.example.com/path]\n", "yaml")]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /_rules_\[0\]\.allow_origins\[0\]/);
+  const norule = await runCli(["check", configFile("apiVersion: extensions.higress.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: cors}\nspec:\n  matchRules:\n  - config: {}\n", "yaml")]);
+  assert.equal(norule.code, 1);
+  assert.match(norule.stderr, /invalid match rule has no match condition/);
+});

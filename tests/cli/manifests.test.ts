@@ -273,3 +273,26 @@ test("a YAML file without any plugin configuration is an error", () => {
     ManifestError,
   );
 });
+
+test("Kong declarative config: filter_chains[].filters[].config (string verbatim)", () => {
+  const r = configFromText(
+    '_format_version: "3.0"\nservices:\n- name: backend\n  url: http://x:8080\n  filter_chains:\n  - name: cors\n    filters:\n    - name: cors_proxy_wasm\n      config: |\n        {"allow_origins": ["https://k.example.com"]}\n',
+    "kong.yaml",
+  );
+  assert.equal(r.kind, "kong");
+  assert.equal(r.config, '{"allow_origins": ["https://k.example.com"]}\n');
+});
+
+test("APISIX apisix.yaml: routes[].plugins.<wasm plugin>.conf", () => {
+  const r = configFromText(
+    'routes:\n- id: backend\n  uri: /*\n  plugins:\n    cors-proxy-wasm:\n      conf: \'{"allow_origins": ["https://a.example.com"]}\'\n',
+    "apisix.yaml",
+  );
+  assert.equal(r.kind, "apisix");
+  assert.equal(r.config, '{"allow_origins": ["https://a.example.com"]}');
+});
+
+test("files that carry no configuration say which file to pass instead", () => {
+  assert.throws(() => configFromText("services:\n  envoy:\n    image: envoyproxy/envoy:v1.39-latest\n", "docker-compose.yaml"), /compose/);
+  assert.throws(() => configFromText("wasm:\n  plugins:\n  - name: cors\n    file: /x.wasm\n", "config.yaml"), /apisix\.yaml/);
+});
