@@ -2,6 +2,7 @@
 // golden tests of the compiler and for humans (jub0bs/cors checks its compiled form the same way).
 
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
+import { OriginPattern, PortRule } from "../config/types";
 
 export function describePolicy(p: Policy): string {
   const lines = new Array<string>();
@@ -11,7 +12,7 @@ export function describePolicy(p: Policy): string {
   const pats = new Array<string>();
   if (p.patterns.matchesAll) pats.push("*");
   const leaves = p.patterns.leaves;
-  for (let i = 0; i < leaves.length; i++) pats.push(leaves[i].canonical);
+  for (let i = 0; i < leaves.length; i++) pats.push(canonicalPattern(leaves[i].pattern));
   lines.push("origins.patterns: " + list(sorted(pats)));
   lines.push("origins.regexes: " + list(p.regexSources)); // order kept: first hit wins
   lines.push("methods: " + (p.anyMethod ? "*" : list(sorted(p.methods.values()))));
@@ -46,4 +47,23 @@ function list(a: Array<string>): string {
   let s = "[";
   for (let i = 0; i < a.length; i++) s += (i > 0 ? ", " : "") + "\"" + a[i] + "\"";
   return s + "]";
+}
+
+/** The canonical text of a pattern: `*`, or `scheme://host`, `scheme://*.host`, `scheme://*`, then `:[*]`
+ *  for any port, `:[p1,p2]` (sorted, unique) for a list, nothing for the default port. */
+export function canonicalPattern(p: OriginPattern): string {
+  if (p.matchesAll) return "*";
+  let s = p.scheme + "://" + (p.anyHost ? "*" : (p.subdomains ? "*." : "") + p.host.toLowerCase());
+  if (p.portRule == PortRule.Any) s += ":[*]";
+  else if (p.portRule == PortRule.List) {
+    const ports = p.ports.slice(0);
+    ports.sort((a: u32, b: u32): i32 => <i32>(a > b) - <i32>(a < b));
+    let list = "";
+    for (let i = 0; i < ports.length; i++) {
+      if (i > 0 && ports[i] == ports[i - 1]) continue;
+      list += (list.length > 0 ? "," : "") + ports[i].toString();
+    }
+    s += ":[" + list + "]";
+  }
+  return s;
 }

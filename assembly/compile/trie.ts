@@ -10,15 +10,13 @@ import { ParsedOrigin, defaultPort } from "./origin";
 /** Scheme + port part of one pattern. */
 export class PatternLeaf {
   constructor(
-    public source: string,
+    /** The configured pattern (for the canonical dump). */
+    public pattern: OriginPattern,
     /** lower case, or "*" */
     public scheme: string,
     public portRule: PortRule,
     public ports: Array<u32>,
   ) {}
-
-  /** `scheme://[*.]host[:ports]`, lower case, ports sorted (for the canonical dump). */
-  canonical: string = "";
 
   matches(o: ParsedOrigin): bool {
     if (this.scheme != "*" && this.scheme != o.scheme) return false;
@@ -85,8 +83,7 @@ export class PatternTrie {
 
   add(p: OriginPattern): void {
     if (p.matchesAll) { this.matchesAll = true; return; }
-    const leaf = new PatternLeaf(p.source, p.scheme, p.portRule, p.ports);
-    leaf.canonical = canonicalPattern(p);
+    const leaf = new PatternLeaf(p, p.scheme, p.portRule, p.ports);
     this.leaves.push(leaf);
     if (p.anyHost) { this.anyHost.push(leaf); return; }
     // walk the configured host's labels right to left (an IPv6 literal is one label)
@@ -151,21 +148,3 @@ function matchAny(leaves: Array<PatternLeaf> | null, o: ParsedOrigin): bool {
   return false;
 }
 
-/** The canonical text of a pattern: `*`, or `scheme://host`, `scheme://*.host`, `scheme://*`, then `:[*]`
- *  for any port, `:[p1,p2]` (sorted, unique) for a list, nothing for the default port. */
-export function canonicalPattern(p: OriginPattern): string {
-  if (p.matchesAll) return "*";
-  let s = p.scheme + "://" + (p.anyHost ? "*" : (p.subdomains ? "*." : "") + p.host.toLowerCase());
-  if (p.portRule == PortRule.Any) s += ":[*]";
-  else if (p.portRule == PortRule.List) {
-    const ports = p.ports.slice(0);
-    ports.sort((a: u32, b: u32): i32 => <i32>(a > b) - <i32>(a < b));
-    let list = "";
-    for (let i = 0; i < ports.length; i++) {
-      if (i > 0 && ports[i] == ports[i - 1]) continue;
-      list += (list.length > 0 ? "," : "") + ports[i].toString();
-    }
-    s += ":[" + list + "]";
-  }
-  return s;
-}
