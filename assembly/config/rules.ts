@@ -77,7 +77,9 @@ export function parseRules(v: JsonValue, diag: Diagnostics): Array<Rule> {
       const d = domains;
       for (let k = 0; k < d.length; k++) {
         const e = d[k];
-        if (e.charCodeAt(0) == 0x2a && e.charCodeAt(1) != 0x2e) {
+        if (e == "*") {
+          diag.warn(indexPath(prefix + MATCH_DOMAIN, k), "\"*\" is a plain suffix match of nothing: it matches every host");
+        } else if (e.charCodeAt(0) == 0x2a && e.charCodeAt(1) != 0x2e) {
           diag.warn(indexPath(prefix + MATCH_DOMAIN, k), quote(e) + " is a plain suffix match: it also matches hosts such as " + quote("evil" + e.substring(1)) + "; write " + quote("*." + e.substring(1)) + " for subdomains");
         }
       }
