@@ -1,7 +1,7 @@
 // The strict request-Origin parser (spec §3): `scheme "://" host [":" port]`, nothing else.
 // It never allocates for a well-formed, already normalised origin (what browsers send) and never traps.
 
-import { charAt, lower, isAlpha, isDigit, lowerSlice } from "./chars";
+import { charAt, lower, isAlpha, isDigit, lowerSlice, equalsFolded } from "./chars";
 
 /** Longer Origin values match nothing (spec §3, §6: parsers are bounded). */
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -128,7 +128,7 @@ export function parseOrigin(value: string): ParsedOrigin {
   if (i != n) return o; // a path, query, userinfo ("@"), a comma, a space: not an origin
 
   o.kind = OriginKind.Ok;
-  o.scheme = lowerSlice(value, 0, schemeEnd);
+  o.scheme = schemeOf(value, schemeEnd);
   o.hostStart = hostStart;
   o.hostEnd = hostEnd;
   o.port = port;
@@ -136,6 +136,13 @@ export function parseOrigin(value: string): ParsedOrigin {
   o.effectivePort = port >= 0 ? port : dp;
   o.needsNormalising = upper || (port >= 0 && port == dp);
   return o;
+}
+
+/** The lower-cased scheme; the two common ones without allocating. */
+function schemeOf(value: string, end: i32): string {
+  if (end == 5 && equalsFolded(value, 0, 5, "https")) return "https";
+  if (end == 4 && equalsFolded(value, 0, 4, "http")) return "http";
+  return lowerSlice(value, 0, end);
 }
 
 /** RFC 4291 §2.2 text form between the brackets: up to 8 groups of 1–4 hex digits, at most one "::",

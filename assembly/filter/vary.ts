@@ -11,6 +11,7 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
   let out = "";
   let star = false;
   let count = 0;
+  let dropped = false;
   for (let l = 0; l < lines.length; l++) {
     const v = lines[l];
     const n = v.length;
@@ -21,7 +22,8 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
       while (end < n && charAt(v, end) != 44) end++;
       let last = end;
       while (last > i && isSpace(charAt(v, last - 1))) last--;
-      if (last > i) {
+      if (last > i && hasLineBreakOrNul(v, i, last)) dropped = true; // never re-emitted (spec §6)
+      else if (last > i) {
         if (last - i == 1 && charAt(v, i) == 42) star = true;
         out = count == 0 ? v.substring(i, last) : out + ", " + v.substring(i, last);
         count++;
@@ -29,7 +31,7 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
       i = end + 1;
     }
   }
-  if (star) return lines.length == 1 && count == 1 ? null : "*";
+  if (star) return lines.length == 1 && count == 1 && !dropped ? null : "*";
   let added = false;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t];
@@ -38,7 +40,7 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
     count++;
     added = true;
   }
-  if (!added && lines.length <= 1) return null;
+  if (!added && !dropped && lines.length <= 1) return null;
   return out;
 }
 
@@ -63,6 +65,16 @@ export function containsToken(lines: Array<string>, token: string): bool {
       }
       i = end + 1;
     }
+  }
+  return false;
+}
+
+/** CR, LF or NUL in `v[from, to)`: such an element (which Envoy's codecs never deliver) is dropped from the
+ *  merged value rather than copied into a header the filter writes (spec §6: no CR, LF, NUL echoed). */
+function hasLineBreakOrNul(v: string, from: i32, to: i32): bool {
+  for (let k = from; k < to; k++) {
+    const c = charAt(v, k);
+    if (c == 13 || c == 10 || c == 0) return true;
   }
   return false;
 }

@@ -30,7 +30,7 @@ export const USAGE = `Usage: cors-proxy-wasm <command> [options]
 
 Commands:
   serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--wasm FILE]
-        [--route-name NAME] [--cluster-name NAME]
+        [--route-name NAME] [--cluster-name NAME] [--tls-cert FILE --tls-key FILE]
       Run the dev proxy: every request goes through the real filter (build/cors.wasm) in an
       Envoy-faithful proxy-wasm host, then to the upstream (default: a built-in echo server that
       returns the request it saw as JSON). Defaults: --config examples/cors.json,
