@@ -24,7 +24,9 @@ export function buildGoTool(name: string): string {
   const r = spawnSync("go", ["build", "-o", out, "."], {
     cwd: join(ROOT, "tools", "validate", name),
     encoding: "utf8",
-    env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? "-mod=readonly" },
+    // -mod=readonly: go.mod / go.sum are the pins, never rewritten by a test; -buildvcs=false: no git
+    // stamping (the tools live inside this repository's work tree, which may belong to another user in CI).
+    env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly -buildvcs=false`.trim() },
     timeout: 15 * 60 * 1000,
   });
   if (r.error) throw new Error(`cannot run 'go build' for tools/validate/${name}: ${r.error.message} (Go >= 1.24 must be on PATH)`);
