@@ -52,7 +52,8 @@ export function decide(p: Policy, req: RequestView): Decision {
     d.reply = p.preflightContinue ? Reply.Forward : Reply.Preflight;
     d.acao = p.anyOriginLiteral ? "*" : origin;
     d.acac = p.credentials;
-    d.acam = p.anyMethod ? acrm : p.acam;
+    const acam = p.anyMethod ? acrm : p.acam;
+    if (acam.length > 0) d.acam = acam; // an empty allow_methods list: safelisted methods need no ACAM (Fetch)
     if (acrh !== null) {
       const acah = p.anyHeader ? echoRequestHeaders(acrh) : p.acah;
       if (acah.length > 0) d.acah = acah;

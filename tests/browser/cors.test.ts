@@ -162,6 +162,7 @@ test("PUT with a custom header: a real preflight, then the PUT; the second PUT u
 
 test("a disallowed origin: fetch() rejects with a TypeError (simple GET and preflighted PUT)", { skip }, async () => {
   const page = await onPage(pageC.origin);
+  const seenBefore = filterSaw.length;
   const r = await page.evaluate(async (url) => {
     const out: string[] = [];
     for (const init of [{}, { method: "PUT", headers: { "X-Custom": "1" } }]) {
@@ -175,5 +176,10 @@ test("a disallowed origin: fetch() rejects with a TypeError (simple GET and pref
     return out;
   }, `${proxy.url}/data`);
   assert.deepEqual(r, ["TypeError", "TypeError"]);
+  // it is CORS that failed them, not the network: the GET and the PUT's preflight reached the filter
+  const saw = filterSaw.slice(seenBefore).filter((x) => x.path === "/data");
+  assert.ok(saw.some((x) => x.method === "GET"), "the simple GET was sent (and forwarded without a grant)");
+  assert.ok(saw.some((x) => x.method === "OPTIONS" && x.acrm === "PUT"), "the PUT's preflight was sent and refused");
+  assert.ok(!saw.some((x) => x.method === "PUT"), "the PUT itself never left the browser");
   await page.close();
 });
