@@ -28,6 +28,11 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     "check",
   );
   if (typeof loaded === "number") return loaded;
+  if (loaded.host === null) {
+    for (const line of loaded.errors) io.err(`${line}\n`);
+    io.err(`cors-proxy-wasm check: the module could not be loaded\n`);
+    return 1;
+  }
   if (!loaded.accepted) {
     for (const line of loaded.errors) io.out(`${line}\n`);
     return 1;

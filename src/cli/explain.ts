@@ -88,7 +88,12 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
     "explain",
   );
   if (typeof loaded === "number") return loaded;
-  if (!loaded.accepted || loaded.host === null) {
+  if (loaded.host === null) {
+    for (const line of loaded.errors) io.err(`${line}\n`);
+    io.err(`cors-proxy-wasm explain: the module could not be loaded\n`);
+    return 1;
+  }
+  if (!loaded.accepted) {
     for (const line of loaded.errors) io.err(`${line}\n`);
     io.err(`cors-proxy-wasm explain: the filter rejected the configuration from ${cfg.source}\n`);
     return 1;

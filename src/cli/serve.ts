@@ -79,7 +79,12 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     "serve",
   );
   if (typeof loaded === "number") return loaded;
-  if (!loaded.accepted || loaded.host === null) {
+  if (loaded.host === null) {
+    for (const line of loaded.errors) io.err(`${line}\n`);
+    io.err(`cors-proxy-wasm serve: the module could not be loaded\n`);
+    return 1;
+  }
+  if (!loaded.accepted) {
     for (const line of loaded.errors) io.err(`${line}\n`);
     io.err(`cors-proxy-wasm serve: the filter rejected the configuration from ${cfg.source}\n`);
     return 1;

@@ -44,6 +44,13 @@ export function toEnvoyRequest(
 ): HeaderList {
   const lines = stripHopByHop(fromRaw(raw));
   let authority = "";
+  // absolute-form request target (a client configured to use this as an HTTP proxy): Envoy takes the
+  // authority from it and keeps only path + query in :path
+  const abs = /^https?:\/\/([^/?#]*)([^#]*)/i.exec(url);
+  if (abs) {
+    authority = abs[1];
+    url = abs[2] === "" ? "/" : abs[2].startsWith("/") ? abs[2] : "/" + abs[2];
+  }
   const rest: HeaderList = [];
   for (const [k, v] of lines) {
     if (k === "host") {

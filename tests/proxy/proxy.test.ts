@@ -184,3 +184,21 @@ test("close() resolves `closed`", async () => {
   await p.closed;
   assert.ok(filter.finished >= 0);
 });
+
+test("absolute-form request target: :authority and :path taken from it, as Envoy does", async () => {
+  const up = await upstream();
+  closers.push(() => up.close());
+  const { p, filter } = await proxyTo(up.url);
+  const u = new URL(p.url);
+  await new Promise<void>((resolve, reject) => {
+    const req = http.request({ hostname: u.hostname, port: u.port, path: "http://api.example.com:8080/a?b=c", headers: { host: "api.example.com:8080" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve());
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  const h = filter.requests.at(-1)!.headers;
+  assert.deepEqual(h.slice(0, 2), [[":authority", "api.example.com:8080"], [":path", "/a?b=c"]]);
+  assert.equal(up.seen.at(-1)!.url, "/a?b=c");
+});
