@@ -127,7 +127,10 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   // one write: the ready line, then where things come from, then curl examples
   io.out(
     `listening on ${proxy.url}\n` +
-      `config: ${cfg.source}; upstream: ${proxy.upstream}\n` +
+      `config: ${cfg.source}; upstream: ${proxy.upstream}` +
+      (a.values.has("route-name") ? `; route: ${a.values.get("route-name")}` : "") +
+      (a.values.has("cluster-name") ? `; cluster: ${a.values.get("cluster-name")}` : "") +
+      "\n" +
       curlExamples(proxy.url, exampleOrigin(cfg.config!)),
   );
   await proxy.closed;
