@@ -21,7 +21,7 @@ describe("serve: a test upstream that sends its own Vary (two lines) and CORS he
   let s: Served;
   before(async () => {
     up = await upstream((req, res) => {
-      res.writeHead(200, [
+      res.writeHead(req.url === "/fail" ? 500 : 200, [
         "Content-Type", "text/plain",
         "Vary", "Accept-Encoding",
         "Vary", "Cookie",
@@ -63,6 +63,27 @@ describe("serve: a test upstream that sends its own Vary (two lines) and CORS he
     const vary = lowerSet(tokens(r.lines, "vary"));
     for (const t of ["origin", "access-control-request-method", "access-control-request-headers"]) assert.ok(vary.has(t), `Vary has ${t}`);
     assert.equal(r.body, "");
+  });
+
+  test("the filter's local reply is sent unchanged: one line per header, no token twice", async () => {
+    const r = await request(`${s.url}/`, {
+      method: "OPTIONS",
+      headers: [["Origin", APP], ["Access-Control-Request-Method", "PUT"]],
+    });
+    assert.equal(r.status, 200);
+    const names = r.lines.map(([k]) => k);
+    for (const n of names.filter((n) => n.startsWith("access-control-") || n === "vary")) {
+      assert.equal(names.filter((x) => x === n).length, 1, `${n} appears once`);
+    }
+    const vary = tokens(r.lines, "vary").map((t) => t.toLowerCase());
+    assert.equal(new Set(vary).size, vary.length, "no Vary token twice");
+  });
+
+  test("an upstream error (500) carries the grant too, so browser code can read it", async () => {
+    const r = await request(`${s.url}/fail`, { headers: [["Origin", APP]] });
+    assert.equal(r.status, 500);
+    assert.equal(header(r, "access-control-allow-origin"), APP);
+    assert.equal(r.body, "upstream saw GET /fail");
   });
 
   test("preflight rejected: 403 Invalid CORS request, no grant, upstream not reached", async () => {
@@ -127,6 +148,34 @@ describe("serve: a test upstream that sends its own Vary (two lines) and CORS he
     for (const h of ["x-hop", "keep-alive", "proxy-authorization"]) assert.ok(!names.includes(h), h);
     assert.ok(got.lines.some(([k, v]) => k === "x-keep" && v === "k"));
     assert.ok(got.lines.some(([k, v]) => k === "origin" && v === APP));
+  });
+});
+
+describe("serve: preflight_continue forwards allowed preflights and adds the grant to the upstream's answer", () => {
+  let up: TestUpstream;
+  let s: Served;
+  before(async () => {
+    up = await upstream((_req, res) => {
+      res.writeHead(204, ["Vary", "Accept-Encoding", "X-From", "upstream"]);
+      res.end();
+    });
+    s = await serve(["--config", configFile({ ...CONFIG, preflight_continue: true }), "--upstream", up.url]);
+  });
+  after(async () => {
+    await s?.stop();
+    await up?.close();
+  });
+  test("the upstream answers the OPTIONS, its status is kept, the filter's headers are on it", async () => {
+    const seen = up.seen.length;
+    const r = await request(`${s.url}/pf`, { method: "OPTIONS", headers: [["Origin", APP], ["Access-Control-Request-Method", "PUT"]] });
+    assert.equal(up.seen.length, seen + 1);
+    assert.equal(up.seen.at(-1)!.method, "OPTIONS");
+    assert.equal(r.status, 204);
+    assert.equal(header(r, "x-from"), "upstream");
+    assert.equal(header(r, "access-control-allow-origin"), APP);
+    assert.ok(tokens(r.lines, "access-control-allow-methods").includes("PUT"));
+    const vary = lowerSet(tokens(r.lines, "vary"));
+    for (const t of ["accept-encoding", "origin", "access-control-request-method", "access-control-request-headers"]) assert.ok(vary.has(t), t);
   });
 });
 
