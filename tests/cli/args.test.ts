@@ -1,0 +1,61 @@
+// The CLI's option parsing and dispatch.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseArgs, parseListen, UsageError } from "../../src/cli/args.js";
+import { main } from "../../src/cli/main.js";
+import { runCli } from "../e2e/cli-helpers.js";
+
+test("parseListen: HOST:PORT, [v6]:PORT, :PORT, PORT, port 0; bad ones are usage errors", () => {
+  assert.deepEqual(parseListen("127.0.0.1:10000"), { host: "127.0.0.1", port: 10000 });
+  assert.deepEqual(parseListen("0.0.0.0:0"), { host: "0.0.0.0", port: 0 });
+  assert.deepEqual(parseListen("[::1]:8080"), { host: "::1", port: 8080 });
+  assert.deepEqual(parseListen(":9000"), { host: "127.0.0.1", port: 9000 });
+  assert.deepEqual(parseListen("9000"), { host: "127.0.0.1", port: 9000 });
+  for (const bad of ["host:", "host:x", "1:70000", "[::1]"]) assert.throws(() => parseListen(bad), UsageError, bad);
+});
+
+test("parseArgs: --name value, --name=value, repeatable options, flags, positionals", () => {
+  const a = parseArgs(["FILE", "--config=a.json", "--header", "a: 1", "--header=b: 2", "--help"], {
+    values: ["config", "header"],
+    repeat: ["header"],
+    flags: ["help"],
+    positionals: 1,
+  });
+  assert.equal(a.values.get("config"), "a.json");
+  assert.deepEqual(a.lists.get("header"), ["a: 1", "b: 2"]);
+  assert.ok(a.flags.has("help"));
+  assert.deepEqual(a.positionals, ["FILE"]);
+  assert.throws(() => parseArgs(["--nope"], { values: [] }), /unknown option --nope/);
+  assert.throws(() => parseArgs(["--config"], { values: ["config"] }), /needs a value/);
+  assert.throws(() => parseArgs(["--config", "a", "--config", "b"], { values: ["config"] }), /given twice/);
+  assert.throws(() => parseArgs(["x", "y"], { values: [], positionals: 1 }), /unexpected argument y/);
+});
+
+function capture() {
+  let out = "";
+  let err = "";
+  return { io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t) }, out: () => out, err: () => err };
+}
+
+test("main: help, unknown command, usage errors (exit 2)", async () => {
+  const h = capture();
+  assert.equal(await main(["--help"], h.io), 0);
+  assert.match(h.out(), /serve \[--config FILE\] \[--listen HOST:PORT\] \[--upstream URL\] \[--wasm FILE\]/);
+  const u = capture();
+  assert.equal(await main(["nope"], u.io), 2);
+  assert.match(u.err(), /unknown command "nope"/);
+  const e = capture();
+  assert.equal(await main(["serve", "--listen", "x:y"], e.io), 2);
+  assert.match(e.err(), /--listen/);
+  const c = capture();
+  assert.equal(await main(["check"], c.io), 2);
+  assert.match(c.err(), /check needs a FILE/);
+});
+
+test("render and oci are dispatched to src/deploy", async () => {
+  for (const cmd of ["render", "oci"]) {
+    const r = await runCli([cmd, "--help"], 60_000, true);
+    assert.doesNotMatch(r.stdout + r.stderr, /not available yet/, cmd);
+    assert.match(r.stdout + r.stderr, new RegExp(`cors-proxy-wasm ${cmd}`), cmd);
+  }
+});
