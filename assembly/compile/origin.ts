@@ -43,6 +43,17 @@ export class ParsedOrigin {
 
   get ok(): bool { return this.kind == OriginKind.Ok; }
 
+  reset(): void {
+    this.kind = OriginKind.Malformed;
+    this.scheme = "";
+    this.hostStart = 0;
+    this.hostEnd = 0;
+    this.port = -1;
+    this.effectivePort = -1;
+    this.needsNormalising = false;
+    this.normal = null;
+  }
+
   /** The normalised serialisation: scheme and host lower case, a default port dropped (spec §3). */
   normalised(): string {
     const cached = this.normal;
@@ -61,7 +72,12 @@ export class ParsedOrigin {
 
 /** Parses `value` (never null: an absent Origin is a different case, §2 step 2). */
 export function parseOrigin(value: string): ParsedOrigin {
-  const o = new ParsedOrigin();
+  return parseOriginInto(value, new ParsedOrigin());
+}
+
+/** Parses `value` into `o` (the hot path reuses one instance: a decision keeps no reference to it). */
+export function parseOriginInto(value: string, o: ParsedOrigin): ParsedOrigin {
+  o.reset();
   o.value = value;
   const n = value.length;
   if (n > MAX_ORIGIN_LENGTH) { o.kind = OriginKind.TooLong; return o; }

@@ -2,12 +2,15 @@
 // it needs, through a RequestView, and returns a Decision. No host calls, so unit tests drive it directly.
 
 import { Policy } from "../compile/policy";
-import { OriginKind, parseOrigin } from "../compile/origin";
+import { OriginKind, ParsedOrigin, parseOriginInto } from "../compile/origin";
 import { charAt, isTchar } from "../compile/chars";
 import { RequestView } from "./request";
 import { Decision, Kind, Verdict, Reason, Reply, VaryKind } from "./decision";
 import { isSameOrigin } from "./sameorigin";
 import { checkRequestHeaders, echoRequestHeaders, AcrhStatus } from "./acrh";
+
+// One parsed Origin per decision, reused: decisions run one at a time and keep only strings.
+const scratch = new ParsedOrigin();
 
 export function decide(p: Policy, req: RequestView): Decision {
   const d = new Decision();
@@ -21,7 +24,7 @@ export function decide(p: Policy, req: RequestView): Decision {
   // otherwise compare scheme/host/port with the request's own.
   const site = req.header("sec-fetch-site");
   if (site !== null && site == "same-origin") return notCors(p, d, Reason.SameOrigin);
-  const o = parseOrigin(origin);
+  const o = parseOriginInto(origin, scratch);
   if (o.ok && isSameOrigin(o, req)) return notCors(p, d, Reason.SameOrigin);
 
   // §2 step 4: preflight = :method exactly OPTIONS AND ACRM present (Fetch §4.8 "CORS-preflight fetch" step 2-3;
