@@ -39,7 +39,7 @@ export function characterProblem(s: string): string {
     const c = s.charCodeAt(i);
     if (c == 0x20 || c == 0x09) return "contains whitespace";
     if (c < 0x20 || c == 0x7f) return "contains a control character";
-    if (c >= 0x80) return "contains a non-ASCII character (write an internationalised host in punycode, xn--…)";
+    if (c >= 0x80) return "contains a non-ASCII character (write an internationalised host in punycode, xn--...)";
   }
   return "";
 }
@@ -66,8 +66,8 @@ export function splitOrigin(s: string, shape: string): OriginParts {
   }
   p.authority = rest.substring(0, end);
   const tail = rest.substring(end);
-  if (tail.indexOf("#") >= 0) { p.problem = q + " has a fragment (#…); " + shape; return p; }
-  if (tail.indexOf("?") >= 0) { p.problem = q + " has a query (?…); " + shape; return p; }
+  if (tail.indexOf("#") >= 0) { p.problem = q + " has a fragment (#...); " + shape; return p; }
+  if (tail.indexOf("?") >= 0) { p.problem = q + " has a query (?...); " + shape; return p; }
   if (tail == "/") p.trailingSlash = true;
   else if (tail.length > 0) { p.problem = q + " has a path; " + shape; return p; }
   if (p.authority.indexOf("@") >= 0) { p.problem = q + " has userinfo (user@); " + shape; return p; }
@@ -279,7 +279,7 @@ export function checkOrigin(s: string): OriginCheck {
   if (p.problem.length > 0) {
     if (s.indexOf("://") < 0 && s.length > 0) {
       // "localhost", "example.test": suggest the form.
-      r.problem = q + " has no scheme; " + ORIGIN_SHAPE + " — did you mean \"https://" + s + "\"?";
+      r.problem = q + " has no scheme; " + ORIGIN_SHAPE + "; did you mean \"https://" + s + "\"?";
     } else {
       r.problem = p.problem;
     }

@@ -64,7 +64,7 @@ export function checkPattern(source: string): PatternCheck {
   const s = asciiLower(source);
   if (s.indexOf("://") < 0) {
     r.problem = q + " has no scheme; " + PATTERN_SHAPE;
-    if (s.length > 0) r.problem += " — did you mean \"https://" + source + "\"?";
+    if (s.length > 0) r.problem += "; did you mean \"https://" + source + "\"?";
     return r;
   }
   const parts = splitOrigin(s, PATTERN_SHAPE);
