@@ -42,7 +42,7 @@ export function curlExamples(url: string, origin: string): string {
 export async function runServe(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, {
     values: ["config", "listen", "upstream", "wasm", "route-name", "cluster-name", "tls-cert", "tls-key"],
-    flags: ["help"],
+    flags: ["help", "watch"],
     positionals: 0,
   });
   if (a.flags.has("help")) {
@@ -64,20 +64,18 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const cfg = readConfig(configPath, io, "serve");
   if (typeof cfg === "number") return cfg;
 
-  let live = false;
-  const loaded = await prepare(
-    {
-      wasm: a.values.get("wasm") ?? defaultWasm,
-      config: cfg.config!,
-      routeName: a.values.get("route-name"),
-      clusterName: a.values.get("cluster-name"),
-      logger: (level, message) => {
-        if (live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${message}\n`);
-      },
+  // each loaded VM prints its log lines live once it serves (its configure lines are reported apart)
+  const filterOptions = (config: string, gate: { live: boolean }) => ({
+    wasm: a.values.get("wasm") ?? defaultWasm,
+    config,
+    routeName: a.values.get("route-name"),
+    clusterName: a.values.get("cluster-name"),
+    logger: (level: number, message: string) => {
+      if (gate.live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${message}\n`);
     },
-    io,
-    "serve",
-  );
+  });
+  const gate = { live: false };
+  const loaded = await prepare(filterOptions(cfg.config!, gate), io, "serve");
   if (typeof loaded === "number") return loaded;
   if (loaded.host === null) {
     for (const line of loaded.errors) io.err(`${line}\n`);
@@ -123,7 +121,50 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  live = true;
+
+  // SIGHUP (and --watch): load the file again into a new VM; use it only when the filter accepts it —
+  // like Envoy, a rejected configuration leaves the running one in place.
+  let reloading = Promise.resolve();
+  const reload = (why: string): void => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = readConfig(configPath, io, "serve");
+        if (typeof next === "number") {
+          io.err(`reload (${why}): kept the previous configuration\n`);
+          return;
+        }
+        const nextGate = { live: false };
+        const f = await prepare(filterOptions(next.config!, nextGate), io, "serve");
+        if (typeof f === "number" || f.host === null || !f.accepted) {
+          if (typeof f !== "number") for (const line of f.errors) io.err(`${line}\n`);
+          io.err(`reload (${why}): the filter rejected the configuration; kept the previous one\n`);
+          return;
+        }
+        for (const w of f.warnings) io.err(`warning: ${w}\n`);
+        proxy.setFilter(f.host);
+        nextGate.live = true;
+        io.err(`reload (${why}): now serving ${next.source}\n`);
+      } catch (e) {
+        io.err(`reload (${why}): ${(e as Error).message}; kept the previous configuration\n`);
+      }
+    });
+  };
+  const onHup = (): void => reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  let watcher: import("node:fs").FSWatcher | null = null;
+  if (a.flags.has("watch")) {
+    const { watch } = await import("node:fs");
+    const { dirname, basename, resolve } = await import("node:path");
+    const abs = resolve(configPath);
+    let timer: NodeJS.Timeout | null = null;
+    // watch the directory: editors replace files (rename), which ends a watch on the file itself
+    watcher = watch(dirname(abs), (_event, name) => {
+      if (name !== null && name !== basename(abs)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => reload("file changed"), 150);
+    });
+  }
+  gate.live = true;
   // one write: the ready line, then where things come from, then curl examples
   io.out(
     `listening on ${proxy.url}\n` +
@@ -137,5 +178,8 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   await proxy.close();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  process.off("SIGHUP", onHup);
+  watcher?.close();
+  await reloading;
   return 0;
 }

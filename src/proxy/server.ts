@@ -30,6 +30,8 @@ export interface RunningProxy {
   close(): Promise<void>;
   /** Resolves when the listener has closed. */
   closed: Promise<void>;
+  /** Use another filter (e.g. a reloaded configuration) for the requests that start from now on. */
+  setFilter(filter: FilterLike): void;
 }
 
 /** Envoy's answer when the upstream cannot be reached. */
@@ -71,6 +73,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     }
   }
   const scheme: "http" | "https" = opts.tls ? "https" : "http";
+  // swapped whole by setFilter (a reloaded configuration), as Envoy swaps a plugin: streams already open
+  // finish on the filter they started with
+  let filter: FilterLike = opts.filter;
   const upstreamAgentOpts = { keepAlive: true };
   const upstreamAgent =
     upstreamBase.protocol === "https:" ? new https.Agent(upstreamAgentOpts) : new http.Agent(upstreamAgentOpts);
@@ -84,7 +89,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     let stream: StreamLike;
     let outcome;
     try {
-      stream = opts.filter.newStream({ properties: opts.streamProperties ?? {} });
+      stream = filter.newStream({ properties: opts.streamProperties ?? {} });
       outcome = stream.requestHeaders(envoyHeaders, !hasBody);
     } catch (e) {
       log(`dev proxy: the filter failed on ${method} ${url}: ${(e as Error).message}`);
@@ -242,5 +247,8 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     server,
     close,
     closed,
+    setFilter: (f: FilterLike) => {
+      filter = f;
+    },
   };
 }

@@ -91,6 +91,8 @@ export interface Served {
   stderr(): string;
   /** Send a signal and wait for the exit status. */
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
+  /** Send a signal to the command (its whole process group). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /** `serve --listen 127.0.0.1:0 …`: resolves once the one `listening on URL` line is printed. */
@@ -121,6 +123,7 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
           child,
           stdout: () => stdout,
           stderr: () => stderr,
+          signal: (signal: NodeJS.Signals) => killGroup(child, signal),
           stop: async (signal = "SIGTERM") => {
             if (child.exitCode === null && child.signalCode === null) {
               // npx does not forward signals reliably: signal the whole group, SIGKILL what is left
