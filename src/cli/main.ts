@@ -31,12 +31,14 @@ export const USAGE = `Usage: cors-proxy-wasm <command> [options]
 Commands:
   serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--wasm FILE]
         [--route-name NAME] [--cluster-name NAME] [--tls-cert FILE --tls-key FILE] [--watch]
+        [--admin HOST:PORT]
       Run the dev proxy: every request goes through the real filter (build/cors.wasm) in an
       Envoy-faithful proxy-wasm host, then to the upstream (default: a built-in echo server that
       returns the request it saw as JSON). Defaults: --config examples/cors.json,
       --listen 127.0.0.1:10000 (port 0 = any free port), --wasm build/cors.wasm.
       SIGHUP (or, with --watch, saving the file) reloads the configuration; a rejected one
-      leaves the running configuration in place, as Envoy does.
+      leaves the running configuration in place, as Envoy does. --admin serves the filter's
+      metrics as Envoy's admin does (/stats, /stats?format=json, /stats/prometheus, /ready).
   check FILE [--wasm FILE] [--route-name NAME] [--cluster-name NAME]
       Run FILE through the filter's own proxy_on_configure: prints "ok" (and warnings) or every
       error; exit status 0 / 1.

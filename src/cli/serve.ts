@@ -3,6 +3,8 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
 import { prepare, readConfig, LEVEL_NAMES } from "./common.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
+import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
+import type { HostLike } from "../proxy/filter.js";
 
 /** An origin the configuration allows, for the printed curl examples. */
 function exampleOrigin(config: string): string {
@@ -41,7 +43,7 @@ export function curlExamples(url: string, origin: string): string {
 
 export async function runServe(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, {
-    values: ["config", "listen", "upstream", "wasm", "route-name", "cluster-name", "tls-cert", "tls-key"],
+    values: ["config", "listen", "upstream", "wasm", "route-name", "cluster-name", "tls-cert", "tls-key", "admin"],
     flags: ["help", "watch"],
     positionals: 0,
   });
@@ -50,6 +52,8 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const listen = parseListen(a.values.get("listen") ?? "127.0.0.1:10000");
+  const adminAt = a.values.get("admin");
+  const adminListen = adminAt === undefined ? undefined : parseListen(adminAt);
   const upstream = a.values.get("upstream");
   if (upstream !== undefined) {
     let u: URL;
@@ -116,6 +120,17 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     );
     return 1;
   }
+  let current: HostLike = loaded.host;
+  let admin: RunningAdmin | null = null;
+  if (adminListen !== undefined) {
+    try {
+      admin = await startAdmin({ host: adminListen.host, port: adminListen.port, stats: () => current.metrics?.() ?? [] });
+    } catch (e) {
+      await proxy.close();
+      io.err(`cors-proxy-wasm serve: cannot listen on ${adminAt} for --admin: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   const onSignal = (): void => {
     void proxy.close();
   };
@@ -142,6 +157,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
         }
         for (const w of f.warnings) io.err(`warning: ${w}\n`);
         proxy.setFilter(f.host);
+        current = f.host;
         nextGate.live = true;
         io.err(`reload (${why}): now serving ${next.source}\n`);
       } catch (e) {
@@ -172,6 +188,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
       (a.values.has("route-name") ? `; route: ${a.values.get("route-name")}` : "") +
       (a.values.has("cluster-name") ? `; cluster: ${a.values.get("cluster-name")}` : "") +
       "\n" +
+      (admin ? `admin: ${admin.url}/stats\n` : "") +
       curlExamples(proxy.url, exampleOrigin(cfg.config!)),
   );
   await proxy.closed;
@@ -181,5 +198,6 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   process.off("SIGHUP", onHup);
   watcher?.close();
   await reloading;
+  await admin?.close();
   return 0;
 }

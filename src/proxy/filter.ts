@@ -23,6 +23,8 @@ export interface HostLike extends FilterLike {
   configure(config: string | Uint8Array): boolean;
   readonly logs: Array<{ level: number; message: string }>;
   metric?(name: string): number | undefined;
+  /** Every metric the filter defined, by the name Envoy's /stats shows. */
+  metrics?(): Array<{ name: string; type: number; value: bigint | number; samples?: Array<bigint | number> }>;
   readonly failed?: boolean;
 }
 

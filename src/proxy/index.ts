@@ -15,3 +15,4 @@ export {
   type LoadOptions,
 } from "./filter.js";
 export { stripHopByHop, toEnvoyRequest, fromRaw, toFlat } from "./headers.js";
+export { startAdmin, renderStats, prometheusName, type RunningAdmin, type StatLike } from "./admin.js";
