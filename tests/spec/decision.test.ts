@@ -121,6 +121,16 @@ const cases: Case[] = [
       notCors(h);
     },
   },
+  {
+    name: "§2.3 same-origin: :authority with an explicit :80 under E=https is cross-origin to https://host",
+    fn: async () => {
+      const h = await host(REJECTING);
+      assert403(exchange(h, { method: "GET", scheme: "https", host: "api.example.com:80", headers: { origin: "https://api.example.com" } }));
+      const h2 = await host(REJECTING);
+      exchange(h2, { method: "DELETE", scheme: "https", host: "api.example.com:80", headers: { origin: "http://api.example.com", "x-forwarded-proto": "http" } });
+      notCors(h2);
+    },
+  },
   // ------------------------------------------------------------------ §2.1/2.2 missing vs empty Origin
   {
     name: "§2.1 an empty Origin is a malformed origin, not a missing one (counted as a rejected actual request)",
@@ -727,6 +737,43 @@ const cases: Case[] = [
       const r = await run({ allow_origins: ["*"], allow_methods: ["GET"], on_disallowed: "strip" }, preflight("https://x.example.net", "PUT"));
       assert.equal(r.status, 200);
       assertNoGrant(r);
+    },
+  },
+  {
+    name: "§2 the decision is kept in the per-request context: a reconfiguration between request and response does not change it",
+    fn: async () => {
+      const h = await host({ allow_origins: [O], expose_headers: ["X-Total"] });
+      const s = h.newStream();
+      const out = s.requestHeaders([[":authority", "api.example.com"], [":path", "/"], [":method", "GET"], [":scheme", "https"], ["origin", O]]);
+      assert.equal(out.kind, "continue");
+      assert.equal(h.configure(JSON.stringify({ allow_origins: ["https://other.example"] })), true);
+      const resp = s.responseHeaders([[":status", "200"]]);
+      s.finish();
+      assert.equal(hdr(resp.headers, ACAO), O);
+      assert.equal(hdr(resp.headers, ACEH), "X-Total");
+      assert.equal(h.failed, false);
+      assert.deepEqual(h.errors, []);
+    },
+  },
+  {
+    name: "§1/§2.6 expose_headers [\"*\"] without credentials sends ACEH: *",
+    fn: async () => {
+      const r = await run({ allow_origins: [O], expose_headers: ["*"] }, actual(O));
+      assert.equal(hdr(r, ACEH), "*");
+    },
+  },
+  {
+    name: "§2/§4 literal * with a timing_allow_origins list: a response whose Timing-Allow-Origin depends on the Origin varies on Origin",
+    fn: async () => {
+      // §2: a literal-"*" policy "answers the same to everyone … so its actual responses need no Vary: Origin and a
+      // shared cache can replay any of them safely"; §4: "Vary: Origin is on every response whose CORS headers depend
+      // on the Origin". With timing_allow_origins [O] the response to O carries Timing-Allow-Origin: O and the
+      // response to another origin does not: either both are the same, or the Origin-dependent one varies on Origin.
+      const h = await host({ allow_origins: ["*"], timing_allow_origins: [O] });
+      const a = exchange(h, actual(O));
+      const b = exchange(h, actual("https://other.example"));
+      const same = hdr(a, TAO) === hdr(b, TAO);
+      assert.ok(same || varyTokens(a).includes("origin"), `Timing-Allow-Origin ${JSON.stringify(hdr(a, TAO))} for ${O} vs ${JSON.stringify(hdr(b, TAO))} for another origin, Vary ${JSON.stringify(hdr(a, "vary"))}`);
     },
   },
   // ------------------------------------------------------------------ §2 ACAM / ACAH values
