@@ -139,8 +139,10 @@ func compile(path string) (*jsonschema.Schema, error) {
 	return c.Compile(abs) // checks the schema against the draft 2020-12 metaschema
 }
 
-// validate parses one JSON text (exactly one value, nothing after it) and validates it.
+// validate parses one JSON text (exactly one value, nothing after it) and validates it. A leading UTF-8 byte
+// order mark is ignored, as RFC 8259 §8.1 allows a parser to (the filter's parser does).
 func validate(sch *jsonschema.Schema, text []byte) error {
+	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.UseNumber()
 	var inst any
