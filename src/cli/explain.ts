@@ -56,9 +56,9 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, {
     values: [
       "config", "origin", "method", "acrm", "acrh", "path", "host", "header", "scheme",
-      "wasm", "route-name", "cluster-name",
+      "wasm", "route-name", "cluster-name", "upstream-status", "upstream-header",
     ],
-    repeat: ["header"],
+    repeat: ["header", "upstream-header"],
     flags: ["help"],
     positionals: 0,
   });
@@ -68,7 +68,10 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
   }
   const cfg = readConfig(a.values.get("config") ?? defaultConfig, io, "explain");
   if (typeof cfg === "number") return cfg;
-  const method = a.values.get("method") ?? "GET";
+  // --acrm alone means a preflight
+  const method = a.values.get("method") ?? (a.values.has("acrm") ? "OPTIONS" : "GET");
+  const upstreamStatus = a.values.get("upstream-status") ?? "200";
+  if (!/^[1-5]\d\d$/.test(upstreamStatus)) throw new UsageError("--upstream-status is an HTTP status (100-599)");
   const path = a.values.get("path") ?? "/";
   const authority = a.values.get("host") ?? "127.0.0.1:10000";
   const scheme = a.values.get("scheme") ?? "http";
@@ -123,10 +126,12 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
     const body = typeof outcome.body === "string" ? outcome.body : Buffer.from(outcome.body ?? []).toString("latin1");
     response = `local reply ${status}${details}${body !== "" ? `, body ${JSON.stringify(body)}` : ""}`;
   } else {
-    const upstream: HeaderList = [[":status", "200"]];
+    const upstream: HeaderList = [[":status", upstreamStatus]];
+    for (const h of a.lists.get("upstream-header") ?? []) upstream.push(parseHeaderOption(h));
     headers = stream.responseHeaders(upstream, true).headers;
-    status = 200;
-    response = "forwarded to the upstream; its 200 leaves the filter with the headers below";
+    status = Number(upstreamStatus);
+    const given = upstream.length > 1 ? " (and the --upstream-header lines)" : "";
+    response = `forwarded to the upstream; its ${upstreamStatus}${given} leaves the filter with the headers below`;
   }
   stream.finish();
   const logs = host.logs.slice(before);

@@ -45,8 +45,10 @@ Commands:
   explain [--config FILE] [--origin O] [--method M] [--acrm M] [--acrh H] [--path P] [--host H]
           [--header 'name: value']... [--scheme http|https] [--wasm FILE]
           [--route-name NAME] [--cluster-name NAME]
+          [--upstream-status N] [--upstream-header 'name: value']...
       Run one request through the real filter (with debug on) and print the decision (kind,
-      verdict, reason) and the exact response headers the filter sends.
+      verdict, reason) and the exact response headers the filter sends (for a forwarded request:
+      on the upstream's response, by default a bare 200). --acrm without --method: OPTIONS.
   render ...   Render deployment files (see docs/cli.md).
   oci ...      Build an OCI image of the plugin (see docs/cli.md).
   help         This text.

@@ -147,3 +147,18 @@ test("check: a Higress WasmPlugin manifest is checked as the controller would de
   assert.equal(norule.code, 1);
   assert.match(norule.stderr, /invalid match rule has no match condition/);
 });
+
+test("explain: --acrm alone is a preflight; --upstream-header lines are merged / stripped as on a real response", async () => {
+  const pre = await runCli(["explain", "--config", configFile(CONFIG), "--origin", APP, "--acrm", "PUT"]);
+  assert.match(pre.stdout, /^request: +OPTIONS /m);
+  assert.match(pre.stdout, /^kind: +preflight$/m);
+  const r = await runCli([
+    "explain", "--config", configFile(CONFIG), "--origin", APP,
+    "--upstream-status", "404", "--upstream-header", "vary: Accept-Encoding", "--upstream-header", "Vary: Cookie",
+    "--upstream-header", "access-control-allow-origin: *",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /its 404/);
+  assert.match(r.stdout, /^  vary: Accept-Encoding, Cookie, Origin$/m);
+  assert.deepEqual(r.stdout.match(/^  access-control-allow-origin: .*$/gm), [`  access-control-allow-origin: ${APP}`]);
+});
