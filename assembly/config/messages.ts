@@ -22,7 +22,7 @@ export function quote(s: string): string {
     }
   }
   out += "\"";
-  if (n > QUOTE_MAX) out += "... (" + n.toString() + " characters)";
+  if (n > QUOTE_MAX) out += "\u2026 (" + n.toString() + " characters)";
   return out;
 }
 

@@ -1,7 +1,8 @@
 // A small validating JSON parser (RFC 8259). Total and bounded: any input bytes give either a value tree or an
 // error "at offset N: <what>" — it never traps and never loops. Nesting deeper than MAX_DEPTH is an error.
-// Choices: a leading UTF-8 byte order mark is skipped (RFC 8259 §8.1 allows ignoring it); strings must be valid
-// UTF-8 and may not hold a lone surrogate (raw or escaped); numbers are classified exactly from their text
+// Choices: a leading UTF-8 byte order mark is skipped (RFC 8259 §8.1 allows ignoring it); raw string bytes must be
+// valid UTF-8 (no encoded surrogates); a `\u` escape of a lone surrogate is kept as that UTF-16 code unit, as
+// JSON.parse and Go's encoding/json accept it (RFC 8259 §8.2); numbers are classified exactly from their text
 // (see JsonNumber); duplicate object keys are kept (the caller decides), in document order.
 
 import { JsonKind, JsonMember, JsonNumber, JsonResult, JsonValue } from "./value";
@@ -214,16 +215,11 @@ class Parser {
         if (e == 0x75 /* u */) {
           const u = this.hex4(i + 2);
           if (u < 0) { this.fail(i, "invalid \\u escape (four hex digits expected)"); return null; }
-          if (u >= 0xd800 && u <= 0xdbff) {
-            const u2 = this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
-            if (u2 < 0xdc00 || u2 > 0xdfff) { this.fail(i, "lone surrogate in \\u escape (a high surrogate must be followed by a \\u low surrogate)"); return null; }
-            i += 12;
-          } else if (u >= 0xdc00 && u <= 0xdfff) {
-            this.fail(i, "lone surrogate in \\u escape (a low surrogate without a high one)");
-            return null;
-          } else {
-            i += 6;
-          }
+          // A high surrogate followed by an escaped low one is a pair; a lone surrogate escape is kept as that
+          // code unit (as JSON.parse and Go do): the config layer then rejects it, with its key path, wherever
+          // it matters (origins and tokens are ASCII).
+          const u2 = u >= 0xd800 && u <= 0xdbff && this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
+          i += u2 >= 0xdc00 && u2 <= 0xdfff ? 12 : 6;
           continue;
         }
         if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
@@ -256,13 +252,12 @@ class Parser {
         const e = this.at(j + 1);
         if (e == 0x75) {
           const u = this.hex4(j + 2);
-          if (u >= 0xd800 && u <= 0xdbff) {
-            const lo = this.hex4(j + 8);
-            buf[n++] = <u16>u;
+          const lo = u >= 0xd800 && u <= 0xdbff && this.at(j + 6) == 0x5c && this.at(j + 7) == 0x75 ? this.hex4(j + 8) : -1;
+          buf[n++] = <u16>u;
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
             buf[n++] = <u16>lo;
             j += 12;
           } else {
-            buf[n++] = <u16>u;
             j += 6;
           }
           continue;
