@@ -62,8 +62,11 @@ export function compilePolicy(config: CorsConfig): Policy {
   p.reportOnly = config.mode == Mode.ReportOnly;
   p.debug = config.debug;
 
-  // A literal-`*` policy answers every origin the same, so its actual responses need no Vary (spec §2, §4).
-  p.varyOnOrigin = !p.anyOriginLiteral;
+  // A literal-`*` policy answers every origin the same, so its actual responses need no Vary (spec §2, §4) —
+  // unless a timing_allow_origins list of specific origins makes Timing-Allow-Origin depend on the Origin.
+  // (With `"*"` in that list the value is the same for every Origin; only requests without one lack it, which
+  // a cache replaying them merely costs detailed timings.)
+  p.varyOnOrigin = !p.anyOriginLiteral || (p.timingOrigins.size > 0 && !p.timingAll);
 
   // Local replies carry all their headers (hosts.md §0.6); Envoy keeps a content-type the filter sets.
   const textPlain = new HeaderPair("content-type", "text/plain");
@@ -76,14 +79,28 @@ export function compilePolicy(config: CorsConfig): Policy {
 /** Joins a configured list with "," (no spaces: what browsers and peers send), dropping repeats
  *  (case-insensitively for header names). */
 function joinUnique(list: Array<string>, foldCase: bool): string {
-  let out = "";
+  const kept = new Array<string>();
   const seen = new Set<string>();
+  let len = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     const key = foldCase ? v.toLowerCase() : v;
     if (seen.has(key)) continue;
     seen.add(key);
-    out = out.length == 0 ? v : out + "," + v;
+    kept.push(v);
+    len += v.length;
+  }
+  if (kept.length == 0) return "";
+  if (kept.length == 1) return kept[0];
+  // one allocation (a megabyte configuration must not cost quadratic time)
+  const out = changetype<string>(__new(<usize>(len + kept.length - 1) << 1, idof<string>()));
+  let at = changetype<usize>(out);
+  for (let i = 0; i < kept.length; i++) {
+    if (i > 0) { store<u16>(at, 44); at += 2; }
+    const v = kept[i];
+    const bytes = <usize>v.length << 1;
+    memory.copy(at, changetype<usize>(v), bytes);
+    at += bytes;
   }
   return out;
 }

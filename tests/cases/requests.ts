@@ -89,6 +89,15 @@ export const requestTables: RequestTable[] = [
     ],
   },
   {
+    name: "literal * with a timing list of specific origins: Timing-Allow-Origin depends on the Origin, so it varies",
+    config: { allow_origins: ["*"], timing_allow_origins: [APP] },
+    requests: [
+      { name: "listed origin: TAO echoed, Vary: Origin", method: "GET", headers: { host: HOST, origin: APP }, decision: `actual allowed allowed reply=forward vary=origin acao=* tao=${APP}` },
+      { name: "other origin: no TAO, Vary: Origin", method: "GET", headers: { host: HOST, origin: EVIL }, decision: "actual allowed allowed reply=forward vary=origin acao=*" },
+      { name: "no Origin: ACAO *, Vary: Origin", method: "GET", headers: { host: HOST }, decision: "not_cors skipped no_origin reply=forward vary=origin acao=*" },
+    ],
+  },
+  {
     name: "* for methods and headers: echoed, only tokens",
     config: { allow_origin_patterns: ["https://*.example.com:[*]"], allow_methods: ["*"], allow_headers: ["*"], max_age: 0 },
     requests: [
