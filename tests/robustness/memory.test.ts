@@ -1,0 +1,128 @@
+// Memory (docs/robustness.md §3, spec §6): linear memory after N mixed requests equals memory after the first
+// 1,000, to the page; and 1,000 reconfigurations with large configurations do not grow it without bound.
+// N = 200,000 here (ROBUST_SOAK overrides it); `make bench` runs the full 1,000,000-request soak (bench/run.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { HeaderList } from "../../src/host/index.js";
+import { loadHost, pages, runExchange, violations, originOfLength, acrhOf, type Exchange } from "./harness.js";
+import { A } from "./generators.js";
+
+const SOAK = Number(process.env.ROBUST_SOAK ?? 200_000);
+
+const CONFIG = JSON.stringify({
+  allow_origins: [A, "http://localhost:3000", ...Array.from({ length: 200 }, (_, i) => `https://o${i}.example.net`)],
+  allow_origin_patterns: ["https://*.example.com", "http://*.example.org:[8080,9090]"],
+  allow_origin_regexes: ["https://[a-z]+\\.x\\.test", "(?i)https://(a+)+b\\.test"],
+  allow_credentials: true,
+  allow_headers: ["x-a", "x-b", "content-type"],
+  expose_headers: ["X-Request-Id"],
+  timing_allow_origins: [A],
+  allow_private_network: true,
+});
+
+function req(method: string, extra: HeaderList): HeaderList {
+  return [[":authority", "api.example.com"], [":path", "/"], [":method", method], [":scheme", "https"], ...extra];
+}
+
+/** The request kinds of the soak: each allocates differently in the filter. */
+function kinds(): Array<{ name: string; ex: Exchange; local: boolean }> {
+  const up: HeaderList = [[":status", "200"], ["content-type", "text/plain"], ["vary", "Accept-Encoding"]];
+  const upCors: HeaderList = [[":status", "200"], ["vary", "Accept-Encoding"], ["vary", "Cookie"], ["access-control-allow-origin", "*"], ["access-control-allow-credentials", "false"], ["timing-allow-origin", "*"]];
+  const upManyVary: HeaderList = [[":status", "500"], ...Array.from({ length: 50 }, (_, i) => ["vary", `x-v${i}, accept`] as [string, string])];
+  return [
+    { name: "preflight allowed (local 200)", local: true, ex: { request: req("OPTIONS", [["origin", A], ["access-control-request-method", "PUT"], ["access-control-request-headers", "x-a,content-type"], ["access-control-request-private-network", "true"]]), upstream: up } },
+    { name: "preflight allowed by pattern", local: true, ex: { request: req("OPTIONS", [["origin", "https://q.w.example.com"], ["access-control-request-method", "DELETE"]]), upstream: up } },
+    { name: "preflight, origin rejected (403)", local: true, ex: { request: req("OPTIONS", [["origin", "https://evil.example"], ["access-control-request-method", "PUT"]]), upstream: up } },
+    { name: "preflight, header rejected (403)", local: true, ex: { request: req("OPTIONS", [["origin", A], ["access-control-request-method", "PUT"], ["access-control-request-headers", "x-evil"]]), upstream: up } },
+    { name: "preflight, ACRH at 8 KiB", local: true, ex: { request: req("OPTIONS", [["origin", A], ["access-control-request-method", "PUT"], ["access-control-request-headers", acrhOf(64, 8192, ["x-a", "x-b"])]]), upstream: up } },
+    { name: "preflight, ACRH 65 elements", local: true, ex: { request: req("OPTIONS", [["origin", A], ["access-control-request-method", "PUT"], ["access-control-request-headers", acrhOf(65, 0, ["x-a"], 30)]]), upstream: up } },
+    { name: "actual allowed (upstream CORS lines)", local: false, ex: { request: req("GET", [["origin", A]]), upstream: upCors } },
+    { name: "actual allowed by regex", local: false, ex: { request: req("POST", [["origin", "https://abc.x.test"]]), upstream: up } },
+    { name: "actual rejected", local: false, ex: { request: req("GET", [["origin", "https://evil.example"]]), upstream: upCors } },
+    { name: "no origin", local: false, ex: { request: req("GET", [["user-agent", "x".repeat(200)]]), upstream: up } },
+    { name: "same origin", local: false, ex: { request: req("POST", [["origin", "https://api.example.com"]]), upstream: up } },
+    { name: "malformed origin (CR, joined lines)", local: false, ex: { request: req("GET", [["origin", "https://a.example.com\r\n"], ["origin", A]]), upstream: up } },
+    { name: "2049-byte origin", local: false, ex: { request: req("GET", [["origin", originOfLength(2049)]]), upstream: up } },
+    { name: "2048-byte origin allowed, 50 vary lines", local: false, ex: { request: req("GET", [["origin", originOfLength(2048)]]), upstream: upManyVary } },
+    { name: "regex near-miss 2 KB", local: false, ex: { request: req("GET", [["origin", `https://${"a".repeat(2030)}.test`]]), upstream: up } },
+  ];
+}
+
+test(`memory: pages after ${SOAK.toLocaleString("en-US")} mixed requests equal pages after the first 1,000`, async () => {
+  const host = await loadHost(CONFIG, { maxLogs: 50 });
+  const ks = kinds();
+  // each kind once, checked: the soak below then measures only memory
+  for (const k of ks) {
+    const res = runExchange(host, k.ex);
+    assert.deepEqual(violations(host, k.ex, res, { mayStar: false, reportOnly: false }), [], k.name);
+    assert.equal(res.kind === "local", k.local, `${k.name}: ${res.kind} ${res.status}`);
+  }
+  const run = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const k = ks[i % ks.length].ex;
+      const stream = host.newStream();
+      const out = stream.requestHeaders(k.request, true);
+      if (out.kind === "continue") stream.responseHeaders(k.upstream, false);
+      stream.finish();
+    }
+  };
+  const afterConfigure = pages(host);
+  run(0, 1000);
+  const after1k = pages(host);
+  const t0 = process.hrtime.bigint();
+  run(1000, SOAK / 10);
+  const tenth = pages(host);
+  run(SOAK / 10, SOAK);
+  const perRequestUs = Number(process.hrtime.bigint() - t0) / 1000 / (SOAK - 1000);
+  const end = pages(host);
+  console.log(`# pages: after configure ${afterConfigure}, after 1,000 requests ${after1k}, after ${(SOAK / 10).toLocaleString("en-US")} ${tenth}, after ${SOAK.toLocaleString("en-US")} ${end} (${perRequestUs.toFixed(1)} µs per exchange)`);
+  assert.equal(host.failed, false, `trap: ${host.failure}`);
+  assert.equal(host.contextCount, 1, "stream contexts left behind");
+  assert.equal(end, after1k, `linear memory grew from ${after1k} pages after 1,000 requests to ${end} after ${SOAK}`);
+});
+
+test("memory: 1,000 reconfigurations with large configurations (accepted and rejected) reach a plateau", async () => {
+  const big = (v: number) => ({
+    allow_origins: Array.from({ length: 150 }, (_, i) => `https://o${i}-v${v}.example.net`),
+    allow_origin_patterns: Array.from({ length: 30 }, (_, i) => `https://*.p${i}-v${v}.example.com`),
+    allow_origin_regexes: Array.from({ length: 3 }, (_, i) => `https://r${i}v${v}\\.(a+)+b\\.test`),
+    allow_headers: Array.from({ length: 40 }, (_, i) => `x-h${i}-${v}`),
+    expose_headers: Array.from({ length: 20 }, (_, i) => `x-e${i}`),
+    allow_credentials: true,
+  });
+  const withRules = (v: number) => ({
+    ...big(v),
+    _rules_: Array.from({ length: 10 }, (_, i) => ({
+      _match_domain_: [`d${i}.example.com`],
+      allow_origins: Array.from({ length: 20 }, (_, k) => `https://r${i}-${k}.example.com`),
+      allow_origin_patterns: [`https://*.r${i}.example.org`],
+      allow_headers: ["*"],
+    })),
+  });
+  const variants = [
+    JSON.stringify(big(1)),
+    JSON.stringify(withRules(2)),
+    // rejected: a bad origin at the very end, after everything else was parsed
+    JSON.stringify({ ...big(3), allow_origins: [...big(3).allow_origins, "https://bad.example.com/path"] }),
+    JSON.stringify(big(4)),
+  ];
+  const host = await loadHost(variants[0], { maxLogs: 50 });
+  const probe: Exchange = { request: req("OPTIONS", [["origin", "https://o1-v1.example.net"], ["access-control-request-method", "PUT"]]), upstream: [[":status", "200"]] };
+  const marks: number[] = [];
+  let rejected = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 1; i <= 1000; i++) {
+    const ok = host.configure(variants[i % variants.length]);
+    if (!ok) rejected++;
+    assert.equal(host.failed, false, `trap at reconfiguration ${i}: ${host.failure}`);
+    // a few requests between reconfigurations (the old policy must be collectable while streams come and go)
+    for (let k = 0; k < 3; k++) runExchange(host, probe);
+    if (i % 100 === 0) marks.push(pages(host));
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  console.log(`# pages every 100 reconfigurations: ${marks.join(" ")} (${rejected} rejected, ${(ms / 1000).toFixed(2)} ms per configure)`);
+  assert.equal(rejected, 250);
+  // plateau: the second half adds nothing
+  assert.equal(marks[9], marks[4], `memory kept growing across reconfigurations: ${marks.join(" ")}`);
+  assert.ok(marks[9] <= 64, `${marks[9]} pages (4 MiB) for a few hundred origins`);
+});
