@@ -350,6 +350,11 @@ test("§1 _-keys other than _rules_ are ignored (_plugin_id_, _plugin_name_, _an
   assert.equal(hdr(r, "vary"), null);
 });
 
+test("§1 allow_credentials false without origin keys is not an error (only true would allow nothing)", async () => {
+  const out = await configure({ allow_credentials: false });
+  assert.equal(out.ok, true, JSON.stringify(out.errors));
+});
+
 test("§1 a rejected configuration keeps the previous one (proxy_on_configure false)", async () => {
   const h = await host({ allow_origins: [O] });
   assert.equal(h.configure(JSON.stringify({ allow_origins: ["https://a.example.com/x"] })), false);

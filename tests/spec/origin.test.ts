@@ -167,26 +167,32 @@ test("§3 many patterns: each pattern still matches its own subdomains only", as
   assertNoGrant(exchange(h, actual("https://a.t2000.example.com")));
 });
 
-/** Mean microseconds per exchange of `origin` under `config` (after a warm-up). */
-async function usPerRequest(config: Record<string, unknown>, origin: string, n = 2000): Promise<number> {
-  const h = await host(config);
+/** Best-of-5 mean microseconds per exchange of `origin` under two configurations, measured interleaved
+ *  (so a burst of load on the machine hits both alike). */
+async function usPerRequest(a: Record<string, unknown>, b: Record<string, unknown>, origin: string, n = 1500): Promise<[number, number]> {
+  const ha = await host(a), hb = await host(b);
   const req = actual(origin);
-  for (let i = 0; i < 300; i++) exchange(h, req);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) exchange(h, req);
-  return ((performance.now() - t0) / n) * 1000;
+  for (let i = 0; i < 300; i++) { exchange(ha, req); exchange(hb, req); }
+  let bestA = Infinity, bestB = Infinity;
+  for (let round = 0; round < 5; round++) {
+    let t0 = performance.now();
+    for (let i = 0; i < n; i++) exchange(ha, req);
+    bestA = Math.min(bestA, ((performance.now() - t0) / n) * 1000);
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) exchange(hb, req);
+    bestB = Math.min(bestB, ((performance.now() - t0) / n) * 1000);
+  }
+  return [bestA, bestB];
 }
 
 test("§3 cost does not grow with the number of exact origins (10 vs 20000: within 5×)", async () => {
   const cfg = (n: number) => ({ allow_origins: Array.from({ length: n }, (_, i) => `https://o${i}.example.com`) });
-  const small = Math.min(await usPerRequest(cfg(10), "https://nope.example.com"), await usPerRequest(cfg(10), "https://nope.example.com"));
-  const big = Math.min(await usPerRequest(cfg(20000), "https://nope.example.com"), await usPerRequest(cfg(20000), "https://nope.example.com"));
+  const [small, big] = await usPerRequest(cfg(10), cfg(20000), "https://nope.example.com");
   assert.ok(big < small * 5, `10 origins: ${small.toFixed(1)} µs, 20000 origins: ${big.toFixed(1)} µs per request`);
 });
 
 test("§3 cost does not grow linearly with the number of patterns (10 vs 5000: within 5×)", async () => {
   const cfg = (n: number) => ({ allow_origin_patterns: Array.from({ length: n }, (_, i) => `https://*.t${i}.example.com`) });
-  const small = Math.min(await usPerRequest(cfg(10), "https://a.nope.example.com"), await usPerRequest(cfg(10), "https://a.nope.example.com"));
-  const big = Math.min(await usPerRequest(cfg(5000), "https://a.nope.example.com"), await usPerRequest(cfg(5000), "https://a.nope.example.com"));
+  const [small, big] = await usPerRequest(cfg(10), cfg(5000), "https://a.nope.example.com");
   assert.ok(big < small * 5, `10 patterns: ${small.toFixed(1)} µs, 5000 patterns: ${big.toFixed(1)} µs per request`);
 });

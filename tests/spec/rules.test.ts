@@ -217,6 +217,15 @@ const cases: Case[] = [
       assert.equal(hdr(r, "vary"), null);
     },
   },
+  {
+    name: "§5 _rules_ plus any key not beginning with _ (even debug: false) makes a global configuration with the defaults",
+    fn: async () => {
+      const cfg = { debug: false, _rules_: [{ _match_route_: ["r1"], allow_origins: [A] }] };
+      const h = await host(cfg);
+      assert.equal(hdr(exchange(h, req("https://anyone.example", { route: "r2" })), ACAO), "*");
+      assert.equal(hdr(exchange(h, req("https://anyone.example", { route: "r1" })), ACAO), null);
+    },
+  },
   // ------------------------------------------------------------------ no inheritance
   {
     name: "§5 a rule does not inherit global keys: a rule without allow_origins gets the default \"*\"",
