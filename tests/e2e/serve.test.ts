@@ -99,6 +99,21 @@ describe("serve: a test upstream that sends its own Vary (two lines) and CORS he
     assert.equal(up.seen.length, seen);
   });
 
+  test("repeated lines reach the host as lines: two Origin lines are joined (malformed), two ACRH lines form one list", async () => {
+    const twoOrigins = await request(`${s.url}/`, {
+      method: "OPTIONS",
+      headers: [["Origin", APP], ["Origin", APP], ["Access-Control-Request-Method", "PUT"]],
+    });
+    assert.equal(twoOrigins.status, 403, "Envoy joins them as \"a,b\": not an origin");
+    const twoAcrh = await request(`${s.url}/`, {
+      method: "OPTIONS",
+      headers: [["Origin", APP], ["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "content-type"], ["Access-Control-Request-Headers", "x-custom"]],
+    });
+    assert.equal(twoAcrh.status, 200);
+    const acah = lowerSet(tokens(twoAcrh.lines, "access-control-allow-headers"));
+    assert.ok(acah.has("content-type") && acah.has("x-custom"), [...acah].join(","));
+  });
+
   test("preflight with a method that is not allowed: 403", async () => {
     const r = await request(`${s.url}/`, { method: "OPTIONS", headers: [["Origin", APP], ["Access-Control-Request-Method", "PATCH"]] });
     assert.equal(r.status, 403);
