@@ -460,3 +460,17 @@ const norm: Case[] = [
   },
 ];
 for (const c of norm) test(c.name, c.fn);
+
+test("§1 configuration is JSON: escaped characters (\\/ and \\u0061) are decoded before validation", async () => {
+  const h = await host('{"allow_origins":["https:\\/\\/\\u0061pp.example.com"]}');
+  assert.equal(hdr(exchange(h, actual(O)), ACAO), O);
+});
+
+test("§1 numbers are JSON numbers: 3600.0 and 36e2 are 3600 whole seconds; 2.04e2 is status 204", async () => {
+  for (const text of ['{"max_age":3600.0}', '{"max_age":36e2}']) {
+    const h = await host(text);
+    assert.equal(hdr(exchange(h, preflight(O, "PUT")), ACMA), "3600", text);
+  }
+  const h = await host('{"preflight_status":2.04e2}');
+  assert.equal(exchange(h, preflight(O, "PUT")).status, 204);
+});

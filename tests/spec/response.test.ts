@@ -165,6 +165,14 @@ const cases: Case[] = [
     },
   },
   {
+    name: "§4 Vary merge: 1000 upstream tokens over two lines all kept in order, Origin appended once",
+    fn: async () => {
+      const many = Array.from({ length: 1000 }, (_, i) => `X-V${i}`);
+      const r = await run(STRICT, actual(O), { headers: upstreamVary(many.slice(0, 500).join(", "), many.slice(500).join(",")) });
+      assertVaryLine(r, [...many, "Origin"]);
+    },
+  },
+  {
     name: "§4 Vary: Origin on a response to a request without Origin",
     fn: async () => {
       assertVaryLine(await run(STRICT, actual(null)), ["Origin"]);
