@@ -79,6 +79,36 @@ const cases: Case[] = [
       assert.equal(await acao(cfg, A, { route: "r9", authority: "other.example.org" }), null, "domain alone does not select a route rule");
     },
   },
+  {
+    name: "§5 route rule: falls back to the top-level route_name when xds.route_name is absent",
+    fn: async () => {
+      // The host mirrors route_name from xds.route_name; to serve ONLY route_name we put it in the stream's
+      // property overrides (the map proxy_set_property writes, consulted first by the host).
+      for (const [route, want] of [["default/foo", A], ["other", null]] as const) {
+        const h = await host(ROUTE, ENVOY_133);
+        const s = h.newStream();
+        (s as unknown as { ctx: { setProps: Map<string, string> | null } }).ctx.setProps = new Map([["route_name", route]]);
+        const out = s.requestHeaders([[":authority", "api.example.com"], [":path", "/"], [":method", "GET"], [":scheme", "https"], ["origin", A]]);
+        assert.equal(out.kind, "continue");
+        const resp = s.responseHeaders([[":status", "200"]]);
+        s.finish();
+        assert.equal(hdr(resp.headers, ACAO), want, `route_name ${route}`);
+        assert.equal(h.failed, false);
+      }
+    },
+  },
+  {
+    name: "§5 service rule: falls back to the top-level cluster_name when xds.cluster_name is absent",
+    fn: async () => {
+      const h = await host(SERVICE("backend.default.svc.cluster.local:8080"), ENVOY_133);
+      const s = h.newStream();
+      (s as unknown as { ctx: { setProps: Map<string, string> | null } }).ctx.setProps = new Map([["cluster_name", CLUSTER]]);
+      s.requestHeaders([[":authority", "api.example.com"], [":path", "/"], [":method", "GET"], [":scheme", "https"], ["origin", A]]);
+      const resp = s.responseHeaders([[":status", "200"]]);
+      s.finish();
+      assert.equal(hdr(resp.headers, ACAO), A);
+    },
+  },
   // ------------------------------------------------------------------ domain
   {
     name: "§5 domain rule: exact host",
