@@ -9,7 +9,7 @@ export const MAX_ORIGIN_LENGTH = 2048;
 export const enum OriginKind {
   /** Well-formed `scheme://host[:port]`. */
   Ok = 0,
-  /** The opaque origin, serialised as `null` (Fetch §3.2.5 "origin" header; sandboxed iframes, file:). */
+  /** The opaque origin, serialised as `null` (fetch#origin-header: "null" for opaque origins — sandboxed iframes, file:). */
   Null = 1,
   /** Anything else: empty, a list (`a, b`: several field lines joined by Envoy), a path, userinfo, bad port… */
   Malformed = 2,

@@ -87,7 +87,7 @@ export class Policy {
     return false;
   }
 
-  /** A request method / ACRM is allowed: CORS-safelisted (Fetch §2.2.1: GET, HEAD, POST, byte-exact),
+  /** A request method / ACRM is allowed: CORS-safelisted (fetch#cors-safelisted-method: GET, HEAD, POST, byte-exact),
    *  listed, or "*". */
   methodAllowed(m: string): bool {
     if (m == "GET" || m == "HEAD" || m == "POST") return true;

@@ -1,5 +1,5 @@
 // The bounded Access-Control-Request-Headers check (spec §2.5, §6). Browsers send one lower-case, sorted,
-// comma-separated list (Fetch §4.8 "CORS-preflight fetch" step 3: "the result of combining …
+// comma-separated list (fetch#cors-preflight-fetch-0 step 3: "the result of combining …
 // CORS-unsafe request-header names"); proxies in between may add spaces, empties or a second line (which
 // Envoy joins with ","), so the parser tolerates those within fixed budgets and never echoes a non-token.
 

@@ -17,18 +17,18 @@ export function decide(p: Policy, req: RequestView): Decision {
   const origin = req.header("origin");
   d.origin = origin;
 
-  // §2 step 2: no Origin → not a CORS request (Fetch §3.2.5: browsers send Origin on every CORS request)
+  // §2 step 2: no Origin → not a CORS request (fetch#cors-request: a CORS request includes an `Origin` header)
   if (origin === null) return notCors(p, d, Reason.NoOrigin);
 
-  // §2 step 3: same-origin → not a CORS request. Sec-Fetch-Site (Fetch Metadata §2.4) settles it cheaply;
+  // §2 step 3: same-origin → not a CORS request. Sec-Fetch-Site (w3c Fetch Metadata, sec-fetch-site) settles it cheaply;
   // otherwise compare scheme/host/port with the request's own.
   const site = req.header("sec-fetch-site");
   if (site !== null && site == "same-origin") return notCors(p, d, Reason.SameOrigin);
   const o = parseOriginInto(origin, scratch);
   if (o.ok && isSameOrigin(o, req)) return notCors(p, d, Reason.SameOrigin);
 
-  // §2 step 4: preflight = :method exactly OPTIONS AND ACRM present (Fetch §4.8 "CORS-preflight fetch" step 2-3;
-  // an OPTIONS without ACRM is an ordinary actual request)
+  // §2 step 4: preflight = :method exactly OPTIONS AND ACRM present (fetch#cors-preflight-request); an OPTIONS
+  // without ACRM is an ordinary actual request
   const method = req.header(":method");
   const acrm = method !== null && method == "OPTIONS" ? req.header("access-control-request-method") : null;
   const allowed = p.originAllowed(o);
@@ -56,7 +56,7 @@ export function decide(p: Policy, req: RequestView): Decision {
     d.acao = p.anyOriginLiteral ? "*" : origin;
     d.acac = p.credentials;
     const acam = p.anyMethod ? acrm : p.acam;
-    if (acam.length > 0) d.acam = acam; // an empty allow_methods list: safelisted methods need no ACAM (Fetch)
+    if (acam.length > 0) d.acam = acam; // an empty allow_methods list: safelisted methods need no ACAM (fetch#cors-preflight-fetch-0)
     if (acrh !== null) {
       const acah = p.anyHeader ? echoRequestHeaders(acrh) : p.acah;
       if (acah.length > 0) d.acah = acah;
@@ -114,7 +114,7 @@ function rejectActual(p: Policy, d: Decision, req: RequestView, reason: Reason):
   d.verdict = Verdict.Rejected;
   d.reason = reason;
   // reject_actual: 403 before the upstream — never for a navigation (a cross-site form POST must reach the
-  // app; Fetch Metadata §2.3 Sec-Fetch-Mode)
+  // app; w3c Fetch Metadata, sec-fetch-mode)
   if (p.rejectActual) {
     const mode = req.header("sec-fetch-mode");
     const navigation = mode !== null && (mode == "navigate" || mode == "nested-navigate");

@@ -70,7 +70,7 @@ export function applyResponse(d: Decision): void {
   }
 
   // remove the upstream's CORS headers, set ours (APISIX: "the CORS plugin overrides the CORS headers from
-  // upstream"; a duplicated ACAO fails in browsers, Fetch §4.10 CORS check)
+  // upstream"; a duplicated ACAO fails in browsers, fetch#cors-check)
   set(map, ACAO, d.acao, present & P_ACAO);
   set(map, ACAC, d.acac ? "true" : null, present & P_ACAC);
   set(map, ACAM, d.acam, present & P_ACAM);

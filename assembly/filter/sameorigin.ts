@@ -1,5 +1,5 @@
 // Same-origin requests are not CORS requests (spec §2 step 3; browsers send Origin on same-origin POSTs,
-// Fetch §3.1 "origin" header serialisation). Reads as few headers as possible: `sec-fetch-site` is checked
+// fetch#origin-header). Reads as few headers as possible: `sec-fetch-site` is checked
 // by the caller; here `:authority` first (most cross-origin requests differ in host and stop there), then
 // the effective scheme.
 
