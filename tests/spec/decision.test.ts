@@ -131,6 +131,37 @@ const cases: Case[] = [
       notCors(h2);
     },
   },
+  {
+    name: "§2 repeated x-forwarded-proto / sec-fetch-site lines: only the first line counts",
+    fn: async () => {
+      const h = await host(REJECTING);
+      exchange(h, { method: "DELETE", scheme: "http", headers: [["origin", "https://api.example.com"], ["x-forwarded-proto", "https"], ["x-forwarded-proto", "http"]] });
+      notCors(h);
+      const h2 = await host(REJECTING);
+      assert403(exchange(h2, { method: "GET", scheme: "https", headers: [["origin", "https://api.example.com"], ["x-forwarded-proto", "http"], ["x-forwarded-proto", "https"]] }));
+      const h3 = await host(REJECTING);
+      exchange(h3, { method: "DELETE", headers: [["origin", "https://evil.example"], ["sec-fetch-site", "same-origin"], ["sec-fetch-site", "cross-site"]] });
+      notCors(h3);
+      const h4 = await host(REJECTING);
+      assert403(exchange(h4, { method: "GET", headers: [["origin", "https://evil.example"], ["sec-fetch-site", "cross-site"], ["sec-fetch-site", "same-origin"]] }));
+    },
+  },
+  {
+    name: "§2.6 repeated sec-fetch-mode lines: only the first line decides whether it is a navigation",
+    fn: async () => {
+      const nav = await run(REJECTING, { method: "POST", headers: [["origin", "https://evil.example"], ["sec-fetch-mode", "navigate"], ["sec-fetch-mode", "cors"]] });
+      assert.equal(nav.reachesUpstream, true);
+      assert403(await run(REJECTING, { method: "POST", headers: [["origin", "https://evil.example"], ["sec-fetch-mode", "cors"], ["sec-fetch-mode", "navigate"]] }));
+    },
+  },
+  {
+    name: "§2.3 same-origin: IPv6 hex digits compared case-insensitively ([::ABCD] vs [::abcd])",
+    fn: async () => {
+      const h = await host(REJECTING);
+      exchange(h, { method: "DELETE", scheme: "https", host: "[::ABCD]:8443", headers: { origin: "https://[::abcd]:8443" } });
+      notCors(h);
+    },
+  },
   // ------------------------------------------------------------------ §2.1/2.2 missing vs empty Origin
   {
     name: "§2.1 an empty Origin is a malformed origin, not a missing one (counted as a rejected actual request)",
