@@ -77,6 +77,9 @@ export function parseRules(v: JsonValue, diag: Diagnostics): Array<Rule> {
       const d = domains;
       for (let k = 0; k < d.length; k++) {
         const e = d[k];
+        if (e.charCodeAt(0) != 0x5b /* [ */ && e.indexOf(":") >= 0) {
+          diag.warn(indexPath(prefix + MATCH_DOMAIN, k), quote(e) + " contains ':'; domains are compared with the request's host without its port, so this entry never matches: remove the port");
+        }
         if (e == "*") {
           diag.warn(indexPath(prefix + MATCH_DOMAIN, k), "\"*\" is a plain suffix match of nothing: it matches every host");
         } else if (e.charCodeAt(0) == 0x2a && e.charCodeAt(1) != 0x2e) {

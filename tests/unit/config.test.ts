@@ -419,6 +419,7 @@ const warnings: Warning[] = [
   ["lone trailing slash in a pattern", { allow_origin_patterns: ["https://*.example.com/"] }, "allow_origin_patterns[0]", ["trailing \"/\""]],
   ["duplicate origin after normalisation", { allow_origins: ["https://a.example.com", "HTTPS://A.EXAMPLE.COM:443"] }, "allow_origins[1]", ["duplicate of allow_origins[0]"]],
   ["_match_domain_ with '*' not followed by '.'", { _rules_: [{ _match_domain_: ["*example.com"] }] }, "_rules_[0]._match_domain_[0]", ["evilexample.com", "*.example.com"]],
+  ["_match_domain_ with a port", { _rules_: [{ _match_domain_: ["a.example.com:8080"] }] }, "_rules_[0]._match_domain_[0]", ["never matches", "port"]],
   ["_match_domain_ '*' alone", { _rules_: [{ _match_domain_: ["*"] }] }, "_rules_[0]._match_domain_[0]", ["every host"]],
   ["_match_domain_ ignored beside a route", { _rules_: [{ _match_route_: ["r"], _match_domain_: ["a.example.com"] }] }, "_rules_[0]._match_domain_", ["ignored"]],
   ["rule warnings are prefixed", { _rules_: [{ _match_route_: ["r"], allow_origins: ["null"] }] }, "_rules_[0].allow_origins[0]", ["\"null\""]],
