@@ -121,6 +121,7 @@ defaults.push(
       const cfg = { allow_origin_patterns: ["https://*.app.example.com"] };
       const r = await run(cfg, actual("https://other.example.net"));
       assertNoGrant(r);
+      assert.equal(hdr(await run(cfg, actual("https://a.app.example.com")), ACAO), "https://a.app.example.com");
       const r2 = await run({ allow_origin_regexes: ["https://x\\.example\\.com"] }, actual("https://other.example.net"));
       assertNoGrant(r2);
     },
@@ -343,6 +344,8 @@ test("§1 _-keys other than _rules_ are ignored (_plugin_id_, _plugin_name_, _an
   const out = await configure({ _plugin_id_: "p1", _plugin_name_: "cors", _anything: { x: null }, allow_origins: [O] });
   assert.equal(out.ok, true, JSON.stringify(out.errors));
   assert.deepEqual(out.errors, []);
+  const g = await host({ _plugin_id_: "p1", _plugin_name_: "cors", allow_origins: [O] });
+  assert.equal(hdr(exchange(g, actual(O)), ACAO), O, "the other keys still apply");
   // and they do not make a global configuration out of nothing: _rules_ + _plugin_id_ only → no global
   const h = await host({ _plugin_id_: "p1", _rules_: [{ _match_route_: ["r"], allow_origins: [O] }] });
   const r = exchange(h, actual("https://evil.example"), { headers: { [ACAO]: "https://up.example" } });

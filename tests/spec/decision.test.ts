@@ -289,6 +289,7 @@ const cases: Case[] = [
       const r = await run({ allow_origins: [O], allow_methods: ["PUT"] }, actual(O, "put"));
       assert.equal(r.reachesUpstream, true);
       assertNoGrant(r);
+      assert.equal(hdr(await run({ allow_origins: [O], allow_methods: ["PUT"] }, actual(O, "PUT")), ACAO), O);
     },
   },
   {
@@ -461,6 +462,8 @@ const cases: Case[] = [
     fn: async () => {
       const r = await run(STRICT, preflight(O, "PUT"));
       assert.equal(r.status, 200);
+      assert.equal(r.reachesUpstream, false);
+      assert.equal(hdr(r, ACAO), O);
       assert.equal(hdr(r, ACAH), null);
     },
   },
@@ -508,6 +511,7 @@ const cases: Case[] = [
     fn: async () => {
       const r = await run({ ...STRICT, preflight_continue: true }, preflight(O, "PUT"));
       assert.ok(r.upstreamRequest, "forwarded");
+      assert.equal(hdr(r, ACAO), O);
       assert.equal(hdr(r.upstreamRequest!, ":method"), "OPTIONS");
       assert.equal(hdr(r.upstreamRequest!, "access-control-request-method"), "PUT");
     },
@@ -591,9 +595,11 @@ const cases: Case[] = [
   {
     name: "§2.6 reject_actual: never for sec-fetch-mode nested-navigate",
     fn: async () => {
-      const r = await run(REJECTING, actual("https://idp.example", "POST", { "sec-fetch-mode": "nested-navigate" }));
+      const h = await host(REJECTING);
+      const r = exchange(h, actual("https://idp.example", "POST", { "sec-fetch-mode": "nested-navigate" }));
       assert.equal(r.reachesUpstream, true);
       assertNoGrant(r);
+      assert.equal(counters(h)["cors.actual_rejected"], 1);
     },
   },
   {
@@ -663,6 +669,7 @@ const cases: Case[] = [
     fn: async () => {
       const r = await run({ allow_origins: [O], timing_allow_origins: ["https://b.example.com", "*"] }, actual("https://b.example.com"));
       assert.equal(hdr(r, TAO), null);
+      assert.equal(hdr(await run({ allow_origins: [O], timing_allow_origins: ["https://b.example.com", "*"] }, actual(O)), TAO), "*");
     },
   },
   {
@@ -671,8 +678,10 @@ const cases: Case[] = [
       const cfg = { allow_origins: [O], timing_allow_origins: [O, "*"] };
       const r = await run(cfg, preflight(O, "PUT"));
       assert.equal(r.status, 200);
+      assert.equal(hdr(r, ACAO), O);
       assert.equal(hdr(r, TAO), null);
       const f = await run({ ...cfg, preflight_continue: true }, preflight(O, "PUT"));
+      assert.equal(hdr(f, ACAO), O);
       assert.equal(hdr(f, TAO), null);
     },
   },
@@ -767,6 +776,7 @@ const cases: Case[] = [
     fn: async () => {
       const r = await run({ allow_origins: ["*"], allow_methods: ["GET"], on_disallowed: "strip" }, preflight("https://x.example.net", "PUT"));
       assert.equal(r.status, 200);
+      assert.equal(r.reachesUpstream, false);
       assertNoGrant(r);
     },
   },

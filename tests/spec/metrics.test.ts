@@ -81,6 +81,8 @@ for (const s of scenarios) {
     const h = await host({ ...s.config, debug: true, mode: "report_only" });
     const r = exchange(h, s.req, UP);
     assert.deepEqual(counters(h), counters(enforce), "same counters as enforce");
+    assert.equal(counters(h)[s.counter], 1, `${s.counter} counted once in report_only`);
+    assert.equal(decisionLines(r.logs).length, 1, "one decision line in report_only");
     const want = decisionLines(enforce.logs).map((l) => l.message + " mode=report_only");
     assert.deepEqual(decisionLines(r.logs).map((l) => l.message), want, "same decision line + mode=report_only");
     assert.equal(r.reachesUpstream, true, "never a local reply");

@@ -129,6 +129,7 @@ test("§3 two Origin field lines arrive joined with \",\" → malformed (both al
   const h = await host({ allow_origins: ["https://a.example.com", "https://b.example.com"], allow_origin_patterns: ["*"] });
   const r = exchange(h, { method: "GET", headers: [["origin", "https://a.example.com"], ["origin", "https://b.example.com"]] });
   assertNoGrant(r);
+  assert.equal(hdr(exchange(h, { method: "GET", headers: [["origin", "https://a.example.com"]] }), ACAO), "https://a.example.com", "one line alone is allowed");
 });
 
 test("§3 two Origin field lines under allow_origins [\"*\"] → literal *", async () => {

@@ -107,6 +107,9 @@ const cases: Case[] = [
     fn: async () => {
       const r = await run(ECHO_ALL, actual("https://a.example.com,https://b.example.com"));
       assert.equal(hdr(r, ACAO), null);
+      const ok = await run(ECHO_ALL, actual("https://a.example.com"));
+      assert.equal(hdr(ok, ACAO), "https://a.example.com", "control: a clean origin is echoed");
+      assert.equal(hdr(ok, TAO), "*");
     },
   },
   // ------------------------------------------------------------------ never trap on any input
