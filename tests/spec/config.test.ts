@@ -322,6 +322,7 @@ const errors: ErrCase[] = [
   { clause: "malformed _rules_ entry: match key not a string array", config: { _rules_: [{ _match_route_: "r" }] }, mentions: ["_rules_[0]._match_route_"] },
   { clause: "malformed _rules_ entry: match key array of numbers", config: { _rules_: [{ _match_route_: [1] }] }, mentions: ["_rules_[0]._match_route_"] },
   { clause: "a rule with none of the match keys", config: { allow_origins: [O], _rules_: [{ allow_origins: [O] }] }, mentions: ["_rules_[0]"] },
+  { clause: "a rule with only _match_route_prefix_ (not one of the three match keys)", config: { allow_origins: [O], _rules_: [{ _match_route_prefix_: ["/api"], allow_origins: [O] }] }, mentions: ["_rules_[0]"] },
   { clause: "errors inside a rule are prefixed _rules_[i].", config: { _rules_: [{ _match_route_: ["a"] }, { _match_route_: ["b"], allow_origins: ["https://a.example.com/x"] }] }, mentions: ["_rules_[1].allow_origins[0]", "path"] },
   { clause: "\"*\" with credentials inside a rule (rule parsed on its own)", config: { _rules_: [{ _match_route_: ["b"], allow_origins: ["*"], allow_credentials: true }] }, mentions: ["_rules_[0].allow_origins[0]", "allow_origin_patterns"] },
   { clause: "allow_credentials in a rule without origin keys (no inheritance from global)", config: { allow_origins: [O], _rules_: [{ _match_route_: ["b"], allow_credentials: true }] }, mentions: ["_rules_[0].allow_credentials"] },
