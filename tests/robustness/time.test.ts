@@ -53,3 +53,36 @@ test("time bound: worst-case requests complete, within a bounded multiple of a t
   }
   assert.ok(r.long / r.short <= MAX_LENGTH_RATIO, `4× longer Origin cost ${(r.long / r.short).toFixed(1)}× (bound ${MAX_LENGTH_RATIO}×): not linear`);
 });
+
+// Configure time is linear in the size of the lists too: a 4× longer allow_headers / allow_methods /
+// expose_headers list costs ≈ 4× (the joined values were once built by repeated concatenation: ≈ 16×).
+test("time bound: configure time grows linearly with the configured lists", async () => {
+  const { loadHost } = await import("./harness.js");
+  const host = await loadHost(null, { maxLogs: 10 });
+  const config = (n: number) => JSON.stringify({
+    allow_origins: Array.from({ length: n / 4 }, (_, i) => `https://o${i}.example.net`),
+    allow_headers: Array.from({ length: n }, (_, i) => `x-h${i}`),
+    allow_methods: Array.from({ length: n }, (_, i) => `M${i}`),
+    expose_headers: Array.from({ length: n }, (_, i) => `x-e${i}`),
+  });
+  const small = config(4000);
+  const large = config(16000);
+  const time = (c: string) => {
+    const t0 = process.hrtime.bigint();
+    assert.ok(host.configure(c));
+    return Number(process.hrtime.bigint() - t0);
+  };
+  time(small);
+  time(large);
+  const s: number[] = [];
+  const l: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    s.push(time(small));
+    l.push(time(large));
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const ratio = med(l) / med(s);
+  console.log(`# configure: 4,000-name lists ${(med(s) / 1e6).toFixed(1)} ms, 16,000-name lists ${(med(l) / 1e6).toFixed(1)} ms (×${ratio.toFixed(2)})`);
+  assert.equal(host.failed, false);
+  assert.ok(ratio <= MAX_LENGTH_RATIO, `4× longer lists cost ${ratio.toFixed(1)}× to configure (bound ${MAX_LENGTH_RATIO}×): not linear`);
+});
