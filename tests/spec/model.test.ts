@@ -34,6 +34,8 @@ interface Cfg {
   preflight_status?: 200 | 204;
   on_disallowed?: "reject" | "strip";
   reject_actual?: boolean;
+  mode?: "report_only";
+  debug?: boolean;
 }
 interface R {
   origin?: string;
@@ -63,6 +65,10 @@ interface Expect {
 
 const UP_STATUS = 202;
 function model(c: Cfg, r: R): Expect {
+  if (c.mode === "report_only") {
+    // §1 report_only: change nothing on any request or response
+    return { reaches: true, status: UP_STATUS, headers: { [ACAO]: "https://up.example", [ACMA]: "5", [ACAC]: null, [ACAM]: null, [ACAH]: null, [ACEH]: null }, vary: ["cookie"] };
+  }
   const origins = c.allow_origins ?? ["*"];
   const literal = origins.includes("*");
   const methods = (c.allow_methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase());
@@ -155,6 +161,8 @@ function randomConfig(rand: () => number): Cfg {
   if (rand() < 0.3) c.preflight_status = 204;
   if (rand() < 0.4) c.on_disallowed = "strip";
   if (rand() < 0.4) c.reject_actual = true;
+  if (rand() < 0.15) c.mode = "report_only";
+  if (rand() < 0.3) c.debug = true;
   return c;
 }
 function randomRequest(rand: () => number): R {
@@ -183,6 +191,7 @@ test("§1–§4 reference model: 3000 random configuration × request pairs agre
       if (r.mode !== undefined) headers["sec-fetch-mode"] = r.mode;
       const req: Req = { method: r.method, scheme: "https", host: "api.example.com", headers };
       const got = exchange(h, req, { status: UP_STATUS, headers: [[ACAO, "https://up.example"], [ACMA, "5"], ["vary", "Cookie"]] });
+      const lines = got.logs.length;
       const want = model(cfg, r);
       total++;
       const diffs: string[] = [];
@@ -192,6 +201,7 @@ test("§1–§4 reference model: 3000 random configuration × request pairs agre
         if (v === undefined) continue;
         if (hdr(got, n) !== v) diffs.push(`${n} ${JSON.stringify(hdr(got, n))} want ${JSON.stringify(v)}`);
       }
+      if (lines !== (cfg.debug ? 1 : 0)) diffs.push(`${lines} log lines, want ${cfg.debug ? 1 : 0} (§1 debug: one line per decision)`);
       if (want.vary !== undefined && JSON.stringify(varyTokens(got)) !== JSON.stringify(want.vary)) diffs.push(`vary ${JSON.stringify(varyTokens(got))} want ${JSON.stringify(want.vary)}`);
       if (diffs.length) mismatches.push(`config ${JSON.stringify(cfg)} request ${JSON.stringify(r)}: ${diffs.join("; ")}`);
     }
