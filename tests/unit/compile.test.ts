@@ -4,8 +4,7 @@
 // (../shared/spec/behaviour.md §1–§4), not from the module's output.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { instantiate } from "@assemblyscript/loader";
+import { loadUnit } from "./loader.js";
 
 interface CompileExports extends Record<string, unknown> {
   configure(json: number): number;
@@ -22,21 +21,10 @@ interface CompileExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const wasm = readFileSync(new URL("../../../build/test/compile.wasm", import.meta.url));
-const imports: Record<string, Record<string, unknown>> = {};
-for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) {
-  if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => 0;
-}
-const { exports: ex } = await instantiate<CompileExports>(wasm, imports as never);
-if (typeof ex._initialize === "function") ex._initialize();
+const { ex, withStrings } = await loadUnit<CompileExports>("compile");
 
 function call(fn: (...p: number[]) => number, ...args: string[]): string {
-  const ptrs = args.map((a) => ex.__pin(ex.__newString(a)));
-  try {
-    return ex.__getString(fn(...ptrs));
-  } finally {
-    for (const p of ptrs) ex.__unpin(p);
-  }
+  return withStrings(args, (...ptrs) => ex.__getString(fn(...ptrs)));
 }
 function configure(config: object): void {
   const err = call(ex.configure, JSON.stringify(config));

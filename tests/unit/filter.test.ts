@@ -3,8 +3,7 @@
 // local replies, Vary merge on real responses) is covered by tests/conformance and tests/unit/filter-host.test.ts.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { instantiate } from "@assemblyscript/loader";
+import { loadUnit } from "./loader.js";
 import { requestTables, requestLines } from "../cases/requests.js";
 import type { RequestCase } from "../cases/requests.js";
 
@@ -19,21 +18,10 @@ interface FilterExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const wasm = readFileSync(new URL("../../../build/test/filter.wasm", import.meta.url));
-const imports: Record<string, Record<string, unknown>> = {};
-for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) {
-  if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => 0;
-}
-const { exports: ex } = await instantiate<FilterExports>(wasm, imports as never);
-if (typeof ex._initialize === "function") ex._initialize();
+const { ex, withStrings } = await loadUnit<FilterExports>("filter");
 
 function call(fn: (...p: number[]) => number, args: string[], extra: number[] = []): string {
-  const ptrs = args.map((a) => ex.__pin(ex.__newString(a)));
-  try {
-    return ex.__getString(fn(...ptrs, ...extra));
-  } finally {
-    for (const p of ptrs) ex.__unpin(p);
-  }
+  return withStrings(args, (...ptrs) => ex.__getString(fn(...ptrs, ...extra)));
 }
 
 function encode(r: RequestCase): string {

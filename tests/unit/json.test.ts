@@ -2,8 +2,7 @@
 // a value tree or "at offset N: <what>", never a trap. Loads build/test/json.wasm (tests/unit/assembly/json.ts).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { instantiate } from "@assemblyscript/loader";
+import { loadUnit } from "./loader.js";
 
 interface JsonExports extends Record<string, unknown> {
   parseJsonReport(bytes: number): number;
@@ -11,13 +10,7 @@ interface JsonExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const wasm = readFileSync(new URL("../../../build/test/json.wasm", import.meta.url));
-const imports: Record<string, Record<string, unknown>> = {};
-for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) {
-  if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => 0;
-}
-const { exports: ex } = await instantiate<JsonExports>(wasm, imports as never);
-if (typeof ex._initialize === "function") ex._initialize();
+const { ex, withStrings } = await loadUnit<JsonExports>("json");
 
 function parseBytes(bytes: Uint8Array): string {
   const buf = ex.__newArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

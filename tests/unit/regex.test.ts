@@ -2,8 +2,7 @@
 // Loads build/test/regex.wasm (tests/unit/assembly/regex.ts) with @assemblyscript/loader.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { instantiate } from "@assemblyscript/loader";
+import { loadUnit } from "./loader.js";
 
 interface RegexExports extends Record<string, unknown> {
   compile(source: number): number;
@@ -18,27 +17,8 @@ interface RegexExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const wasm = readFileSync(new URL("../../../build/test/regex.wasm", import.meta.url));
-// The unit build links whatever `asconfig.json` pulls in (the ABI's abort handler imports proxy_log & co):
-// stub every function import; none of them is reached by the regex layer.
-const imports: Record<string, Record<string, unknown>> = {};
-for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) {
-  if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => 0;
-}
-const { exports: ex } = await instantiate<RegexExports>(wasm, imports as never);
-if (typeof ex._initialize === "function") ex._initialize();
+const { ex, withStrings } = await loadUnit<RegexExports>("regex");
 
-/** Calls `fn` with the strings copied into the module, pinned so that a collection inside the call (or
- *  while copying the next argument) cannot free them. */
-function withStrings<T>(values: string[], fn: (...ptrs: number[]) => T): T {
-  const ptrs: number[] = [];
-  try {
-    for (const v of values) ptrs.push(ex.__pin(ex.__newString(v)));
-    return fn(...ptrs);
-  } finally {
-    for (const p of ptrs) ex.__unpin(p);
-  }
-}
 /** "" when the pattern compiles, else the error. */
 function compileError(source: string): string {
   return withStrings([source], (s) => ex.__getString(ex.compile(s)));

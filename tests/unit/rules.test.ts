@@ -2,8 +2,7 @@
 // pkg/matcher/rule_matcher.go). Loads build/test/rules.wasm (tests/unit/assembly/rules.ts).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { instantiate } from "@assemblyscript/loader";
+import { loadUnit } from "./loader.js";
 
 interface RulesExports extends Record<string, unknown> {
   stripPort(authority: number): number;
@@ -14,25 +13,9 @@ interface RulesExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const wasm = readFileSync(new URL("../../../build/test/rules.wasm", import.meta.url));
-// The unit build links whatever asconfig.json pulls in (the ABI abort handler's imports): stub them all.
-const imports: Record<string, Record<string, unknown>> = {};
-for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) {
-  if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => 0;
-}
-const { exports: ex } = await instantiate<RulesExports>(wasm, imports as never);
-if (typeof ex._initialize === "function") ex._initialize();
+const { ex, withStrings } = await loadUnit<RulesExports>("rules");
 
 /** Copies the strings in, pinned for the duration of the call (a collection must not free an argument). */
-function withStrings<T>(values: string[], fn: (...ptrs: number[]) => T): T {
-  const ptrs: number[] = [];
-  try {
-    for (const v of values) ptrs.push(ex.__pin(ex.__newString(v)));
-    return fn(...ptrs);
-  } finally {
-    for (const p of ptrs) ex.__unpin(p);
-  }
-}
 const stripPort = (a: string) => withStrings([a], (p) => ex.__getString(ex.stripPort(p)));
 const domain = (pattern: string, host: string) => withStrings([pattern, host], (p, h) => ex.domain(p, h)) !== 0;
 const domainOfAuthority = (pattern: string, authority: string) =>
