@@ -25,6 +25,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 interface Cfg {
   allow_origins?: string[];
+  allow_origin_patterns?: string[];
+  allow_origin_regexes?: string[];
   allow_methods?: string[];
   allow_headers?: string[];
   expose_headers?: string[];
@@ -56,6 +58,18 @@ function normalise(o: string): string | null {
   return `${scheme}://${h}${port ? ":" + port : ""}`;
 }
 
+/** The semantics of the patterns / regexes the generator uses (§3), on the normalised origin. */
+const PATTERNS: Record<string, (n: string) => boolean> = {
+  "https://*.example.com": (n) => /^https:\/\/([a-z0-9_-]+\.)+example\.com$/.test(n),
+  "*://*.example.org:[*]": (n) => /^[a-z][a-z0-9+.-]*:\/\/([a-z0-9_-]+\.)+example\.org(:[0-9]+)?$/.test(n),
+  "http://b.example.com:[8080,9090]": (n) => n === "http://b.example.com:8080" || n === "http://b.example.com:9090",
+  "*": () => true,
+};
+const REGEXES: Record<string, (n: string) => boolean> = {
+  "https://[a-z]+\\.example\\.net": (n) => /^https:\/\/[a-z]+\.example\.net$/.test(n),
+  "(?i)HTTPS://Q\\.EXAMPLE\\.NET:8443": (n) => /^https:\/\/q\.example\.net:8443$/i.test(n),
+};
+
 interface Expect {
   reaches: boolean;
   status: number;
@@ -69,7 +83,7 @@ function model(c: Cfg, r: R): Expect {
     // §1 report_only: change nothing on any request or response
     return { reaches: true, status: UP_STATUS, headers: { [ACAO]: "https://up.example", [ACMA]: "5", [ACAC]: null, [ACAM]: null, [ACAH]: null, [ACEH]: null }, vary: ["cookie"] };
   }
-  const origins = c.allow_origins ?? ["*"];
+  const origins = c.allow_origins ?? (c.allow_origin_patterns || c.allow_origin_regexes ? [] : ["*"]);
   const literal = origins.includes("*");
   const methods = (c.allow_methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase());
   const headers = c.allow_headers ?? DEFAULT_HEADERS;
@@ -90,7 +104,10 @@ function model(c: Cfg, r: R): Expect {
     return { reaches: true, status: UP_STATUS, headers: none, vary: [...upVary, "origin"] };
   }
   const n = normalise(r.origin);
-  const originOK = literal || (r.origin === "null" ? origins.includes("null") : n !== null && origins.some((o) => o !== "null" && normalise(o) === n));
+  const originOK = literal || (r.origin === "null" ? origins.includes("null") : n !== null && (
+    origins.some((o) => o !== "null" && normalise(o) === n) ||
+    (c.allow_origin_patterns ?? []).some((p) => PATTERNS[p](n)) ||
+    (c.allow_origin_regexes ?? []).some((x) => REGEXES[x](n))));
   const preflight = r.method === "OPTIONS" && r.acrm !== undefined;
   const PV = ["origin", "access-control-request-method", "access-control-request-headers"];
   if (preflight) {
@@ -148,6 +165,10 @@ function randomConfig(rand: () => number): Cfg {
   if (originChoice === "*") c.allow_origins = ["*"];
   if (originChoice === "*+list") c.allow_origins = ["https://a.example.com", "*"];
   if (originChoice === "list") c.allow_origins = pool.filter((o) => rand() < 0.6 && !(creds && o === "null"));
+  if (originChoice !== "*" && originChoice !== "*+list") {
+    if (rand() < 0.4) c.allow_origin_patterns = Object.keys(PATTERNS).filter((p) => rand() < (p === "*" ? 0.15 : 0.5));
+    if (rand() < 0.3) c.allow_origin_regexes = Object.keys(REGEXES).filter(() => rand() < 0.6);
+  }
   if (creds) c.allow_credentials = true;
   const m = pick(rand, ["absent", "*", "list"]);
   if (m === "*") c.allow_methods = ["*"];
@@ -167,7 +188,9 @@ function randomConfig(rand: () => number): Cfg {
 }
 function randomRequest(rand: () => number): R {
   return {
-    origin: pick(rand, [undefined, "https://a.example.com", "HTTPS://A.example.com:443", "http://b.example.com:8080", "http://b.example.com", "https://d.example.com", "https://c.example.com", "null", "", "https://a.example.com/x", "https://api.example.com", "https://a.example.com,https://c.example.com"]),
+    origin: pick(rand, [undefined, "https://a.example.com", "HTTPS://A.example.com:443", "http://b.example.com:8080", "http://b.example.com", "https://d.example.com", "https://c.example.com", "null", "", "https://a.example.com/x", "https://api.example.com", "https://a.example.com,https://c.example.com",
+      "https://x.y.example.com", "https://example.com", "https://evilexample.com", "https://x.example.com.evil.com", "http://x.example.org:1234", "https://x.example.org",
+      "http://b.example.com:9090", "https://abc.example.net", "https://abc.example.net:443", "https://ABC.example.net", "https://q.example.net:8443", "https://Q.example.net:8443", "https://q.example.net"]),
     method: pick(rand, ["GET", "OPTIONS", "OPTIONS", "OPTIONS", "PUT", "PATCH", "patch", "DELETE", "PURGE", "POST"]),
     acrm: pick(rand, [undefined, "GET", "PUT", "PATCH", "patch", "PURGE", "DELETE", ""]),
     acrh: pick(rand, [undefined, undefined, "content-type", "X-Custom, authorization", "x-custom,,X-Other", "x bad", ""]),
