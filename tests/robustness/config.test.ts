@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HeaderList, ProxyWasmHost } from "../../src/host/index.js";
-import { Rng, cases, loadHost, runExchange, violations, describeCase, repro, SEED, type Exchange, type ExchangeResult } from "./harness.js";
+import { Rng, cases, loadHost, runExchange, violations, describeCase, repro, SEED, ONLY_CASE, type Exchange, type ExchangeResult } from "./harness.js";
 import { A, randomExchange } from "./generators.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ test(`config fuzz: random bytes, random JSON, damaged JSON (seed 0x${SEED.toStri
     if (o.ok) exercise(h, "config/damaged", i, 3);
   }
   console.log(`# config fuzz: ${accepted} accepted, ${rejected} rejected`);
-  assert.ok(accepted > 100 && rejected > 1000, "the generators must reach both outcomes");
+  if (ONLY_CASE === null) assert.ok(accepted > 100 && rejected > 1000, "the generators must reach both outcomes");
 });
 
 test("config fuzz: every truncation of valid configurations is rejected with the JSON offset", async () => {
@@ -484,7 +484,7 @@ test("config fuzz: after a rejected reconfiguration the previous policy keeps an
     }
   }
   console.log(`# ${rejected} rejected reconfigurations, ${ps.length} probes replayed after each`);
-  assert.ok(rejected > 100);
+  if (ONLY_CASE === null) assert.ok(rejected > 100);
 
   // a first configuration that is rejected leaves requests untouched (no policy at all)
   const h2 = await ConfigHost.create();
