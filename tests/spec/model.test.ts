@@ -1,4 +1,4 @@
-// behaviour.md §1–§4 as an executable reference model: random configurations × random requests (fixed seed)
+// behaviour.md §1–§5 as an executable reference model: random configurations × random requests (fixed seed)
 // through build/cors.wasm, each outcome compared with what the spec's text requires. One test per clause
 // group would not reach the combinations (credentials × preflight_continue × strip × "*" lists × malformed
 // origins …); the model does. A mismatch lists config, request, field, expected and actual.
@@ -198,24 +198,47 @@ function randomRequest(rand: () => number): R {
   };
 }
 
-test("§1–§4 reference model: 3000 random configuration × request pairs agree with the spec (seed 2026)", async () => {
+const UNTOUCHED: Expect = { reaches: true, status: UP_STATUS, headers: { [ACAO]: "https://up.example", [ACMA]: "5", [ACAC]: null, [ACAM]: null, [ACAH]: null, [ACEH]: null }, vary: ["cookie"] };
+
+interface Plan {
+  /** the JSON handed to proxy_on_configure */
+  json: Record<string, unknown>;
+  /** the configuration that applies for a route name (null: no policy at all, §5) */
+  applies: (route: string | undefined) => Cfg | null;
+}
+
+function randomPlan(rand: () => number): Plan {
+  const g = randomConfig(rand);
+  if (rand() < 0.7) return { json: g as Record<string, unknown>, applies: () => g };
+  // §5: a route rule parsed on its own (no inheritance), with or without a global configuration
+  const rule = randomConfig(rand);
+  // {"_rules_": …} alone has no global configuration; a global needs one key not beginning with _ (§5)
+  const withGlobal = rand() < 0.5 && Object.keys(g).length > 0;
+  const json: Record<string, unknown> = withGlobal ? { ...g } : {};
+  json._rules_ = [{ ...rule, _match_route_: ["r1"] }];
+  return { json, applies: (route) => (route === "r1" ? rule : withGlobal ? g : null) };
+}
+
+test("§1–§5 reference model: 3000 random configuration × request pairs agree with the spec (seed 2026)", async () => {
   const rand = rng(Number(process.env.SPEC_SEED ?? 2026)); // SPEC_SEED=n replays another sample
   const mismatches: string[] = [];
   let total = 0;
   for (let ci = 0; ci < 150 && mismatches.length < 15; ci++) {
-    const cfg = randomConfig(rand);
-    const h = await host(cfg as Record<string, unknown>);
+    const plan = randomPlan(rand);
+    const h = await host(plan.json);
     for (let ri = 0; ri < 20; ri++) {
       const r = randomRequest(rand);
+      const route = pick(rand, ["r1", "r2", undefined]);
       const headers: Record<string, string> = {};
       if (r.origin !== undefined) headers.origin = r.origin;
       if (r.acrm !== undefined) headers["access-control-request-method"] = r.acrm;
       if (r.acrh !== undefined) headers["access-control-request-headers"] = r.acrh;
       if (r.mode !== undefined) headers["sec-fetch-mode"] = r.mode;
-      const req: Req = { method: r.method, scheme: "https", host: "api.example.com", headers };
+      const req: Req = { method: r.method, scheme: "https", host: "api.example.com", headers, properties: route ? { "xds.route_name": route } : undefined };
       const got = exchange(h, req, { status: UP_STATUS, headers: [[ACAO, "https://up.example"], [ACMA, "5"], ["vary", "Cookie"]] });
       const lines = got.logs.length;
-      const want = model(cfg, r);
+      const cfg = plan.applies(route);
+      const want = cfg === null ? UNTOUCHED : model(cfg, r);
       total++;
       const diffs: string[] = [];
       if (got.reachesUpstream !== want.reaches) diffs.push(`reaches_upstream ${got.reachesUpstream} want ${want.reaches}`);
@@ -224,9 +247,10 @@ test("§1–§4 reference model: 3000 random configuration × request pairs agre
         if (v === undefined) continue;
         if (hdr(got, n) !== v) diffs.push(`${n} ${JSON.stringify(hdr(got, n))} want ${JSON.stringify(v)}`);
       }
-      if (lines !== (cfg.debug ? 1 : 0)) diffs.push(`${lines} log lines, want ${cfg.debug ? 1 : 0} (§1 debug: one line per decision)`);
+      const wantLines = cfg?.debug ? 1 : 0;
+      if (lines !== wantLines) diffs.push(`${lines} log lines, want ${wantLines} (§1 debug: one line per decision)`);
       if (want.vary !== undefined && JSON.stringify(varyTokens(got)) !== JSON.stringify(want.vary)) diffs.push(`vary ${JSON.stringify(varyTokens(got))} want ${JSON.stringify(want.vary)}`);
-      if (diffs.length) mismatches.push(`config ${JSON.stringify(cfg)} request ${JSON.stringify(r)}: ${diffs.join("; ")}`);
+      if (diffs.length) mismatches.push(`config ${JSON.stringify(plan.json)} route ${route} request ${JSON.stringify(r)}: ${diffs.join("; ")}`);
     }
   }
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${total} exchanges disagree with the spec:\n${mismatches.join("\n")}`);
