@@ -144,13 +144,16 @@ test("§3 allow_origins \"*\" dominates: null and malformed origins get the lite
 });
 
 test("§3 regexes run in time linear in the origin (no backtracking blow-up on a 2048-byte origin)", async () => {
-  const h = await host({ allow_origin_regexes: ["https://(a|aa|a*)*b\\.com", "https://(a+)+\\.x"] });
   const origin = "https://" + "a".repeat(2048 - 8 - 4) + ".com";
   assert.equal(origin.length, 2048);
-  const t0 = performance.now();
-  for (let i = 0; i < 5; i++) assertNoGrant(exchange(h, actual(origin)));
-  const ms = performance.now() - t0;
-  assert.ok(ms < 2000, `5 matches took ${ms.toFixed(0)} ms`);
+  assertNoGrant(exchange(await host({ allow_origin_regexes: ["https://(a|aa|a*)*b\\.com", "https://(a+)+\\.x"] }), actual(origin)));
+  // A backtracking engine takes exponential time on these; ours costs a small multiple of a trivial regex.
+  // A ratio measured interleaved in this process, not a wall-clock bound (the machine is shared).
+  const [trivial, evil] = await usPerRequest(
+    { allow_origin_regexes: ["https://b\\.com"] },
+    { allow_origin_regexes: ["https://(a|aa|a*)*b\\.com", "https://(a+)+\\.x"] },
+    origin, 200);
+  assert.ok(evil < trivial * 50, `trivial regex: ${trivial.toFixed(1)} µs, ReDoS-prone regexes: ${evil.toFixed(1)} µs per request`);
 });
 
 test("§3 many exact origins: the 10000th configured origin matches and an unlisted one does not", async () => {
