@@ -165,3 +165,62 @@ test("regression: an upstream Vary element holding CR / LF / NUL is not copied i
     assert.deepEqual(res.headers.filter(([n]) => n === "vary").map(([, v]) => v), [want], JSON.stringify(vary));
   }
 });
+
+// Envoy interleaves streams on a worker: B's request headers may arrive before A's response headers. Each
+// stream must be answered exactly as if it had been alone (no shared per-request state leaks between them).
+test("header fuzz: interleaved streams answer exactly as sequential ones", async () => {
+  const stream = "headers/interleaved";
+  const hosts = await Promise.all(CONFIGS.map((c) => loadHost(c.json)));
+  for (const i of cases(300)) {
+    const r = Rng.forCase(stream, i);
+    const c = i % CONFIGS.length;
+    const host = hosts[c];
+    const n = r.range(2, 8);
+    const exs: Exchange[] = [];
+    for (let k = 0; k < n; k++) exs.push(randomExchange(r));
+    // reference: one after the other
+    const want = exs.map((ex) => {
+      const res = runExchange(host, ex);
+      return JSON.stringify({ kind: res.kind, status: res.status, headers: res.headers });
+    });
+    // interleaved: every request phase in random order, then every response phase, then every finish
+    const streams = exs.map((ex) => host.newStream(ex.properties ? { properties: ex.properties } : undefined));
+    const order = (xs: number[]) => { for (let j = xs.length - 1; j > 0; j--) { const k = r.int(j + 1); [xs[j], xs[k]] = [xs[k], xs[j]]; } return xs; };
+    const got: string[] = new Array(n);
+    const pending: number[] = [];
+    for (const k of order([...Array(n).keys()])) {
+      const out = streams[k].requestHeaders(exs[k].request, true);
+      if (out.kind === "local") got[k] = JSON.stringify({ kind: "local", status: out.status, headers: out.headers });
+      else if (out.kind === "stop") got[k] = JSON.stringify({ kind: "stop", status: 0, headers: [] });
+      else pending.push(k);
+    }
+    for (const k of order(pending)) {
+      const resp = streams[k].responseHeaders(exs[k].upstream, false);
+      got[k] = JSON.stringify({ kind: "continue", status: resp.status, headers: resp.headers.filter(([h]) => !h.startsWith(":")) });
+    }
+    for (const k of order([...Array(n).keys()])) streams[k].finish();
+    assert.equal(host.failed, false, `trap: ${host.failure} ${describeCase(CONFIGS[c].name, stream, i, null, [])}`);
+    for (let k = 0; k < n; k++) {
+      if (got[k] !== want[k]) {
+        assert.fail(describeCase(`config ${CONFIGS[c].name}: stream ${k} of ${n} answered differently when interleaved`, stream, i, exs[k], [`alone: ${want[k].slice(0, 500)}`, `interleaved: ${got[k].slice(0, 500)}`]));
+      }
+    }
+    assert.equal(host.contextCount, 1, "stream contexts left behind");
+  }
+});
+
+// The same module linked as Kong (ngx_wasm_module) and APISIX (wasm-nginx-module) link it (src/host profiles).
+for (const profile of ["kong", "apisix"] as const) {
+  test(`header fuzz: ${profile} profile (4 configurations × 400 exchanges)`, async () => {
+    const stream = `headers/${profile}`;
+    const picked = [CONFIGS[1], CONFIGS[3], CONFIGS[6], CONFIGS[14]];
+    const hosts = await Promise.all(picked.map((c) => loadHost(c.json, { profile })));
+    for (const i of cases(1600)) {
+      const c = i % picked.length;
+      const ex = randomExchange(Rng.forCase(stream, i));
+      const res = runExchange(hosts[c], ex);
+      const v = violations(hosts[c], ex, res, picked[c].facts);
+      if (v.length > 0) assert.fail(describeCase(`${profile}: config ${picked[c].name}`, stream, i, ex, v));
+    }
+  });
+}
