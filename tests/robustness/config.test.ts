@@ -495,3 +495,16 @@ test("config fuzz: after a rejected reconfiguration the previous policy keeps an
     assert.deepEqual(res.headers, res.upstreamSeen, "a filter without a configuration changed a response");
   }
 });
+
+// The VM configuration (proxy_on_vm_start's buffer) is not used by the filter; whatever it holds, starting
+// and configuring must not trap.
+test("config fuzz: random VM configurations at proxy_on_vm_start", async () => {
+  for (const i of cases(40)) {
+    const r = Rng.forCase("config/vm", i);
+    const vmConfig = r.chance(0.5) ? Uint8Array.from(Buffer.from(r.bytes(r.len(5000)), "latin1")) : new JsonGen(r).object(0, true);
+    const host = await loadHost(null, { vmConfig, maxLogs: 50 });
+    const ok = host.configure(JSON.stringify({ allow_origins: [A] }));
+    assert.equal(host.failed, false, `trap with vmConfig ${repro("config/vm", i)}: ${host.failure}`);
+    assert.equal(ok, true, `a valid plugin configuration was refused with vmConfig ${repro("config/vm", i)}`);
+  }
+});
