@@ -80,9 +80,9 @@ test("time bound: configure time grows linearly with the configured lists", asyn
     s.push(time(small));
     l.push(time(large));
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const ratio = med(l) / med(s);
-  console.log(`# configure: 4,000-name lists ${(med(s) / 1e6).toFixed(1)} ms, 16,000-name lists ${(med(l) / 1e6).toFixed(1)} ms (×${ratio.toFixed(2)})`);
+  const best = (xs: number[]) => Math.min(...xs); // load only adds time: the fastest sample is the steadiest
+  const ratio = best(l) / best(s);
+  console.log(`# configure: 4,000-name lists ${(best(s) / 1e6).toFixed(1)} ms, 16,000-name lists ${(best(l) / 1e6).toFixed(1)} ms (×${ratio.toFixed(2)})`);
   assert.equal(host.failed, false);
   assert.ok(ratio <= MAX_LENGTH_RATIO, `4× longer lists cost ${ratio.toFixed(1)}× to configure (bound ${MAX_LENGTH_RATIO}×): not linear`);
 });
