@@ -49,7 +49,7 @@ run: build
 	node bin/cors-proxy-wasm.mjs serve
 
 test: build
-	node --test --test-reporter=spec dist/tests/
+	node --test dist/tests/
 
 # Floors for the benchmark: same ABI layer, runtime and asc flags as the filter (bench/floors/*.ts).
 BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
