@@ -371,7 +371,6 @@ class Parser {
         }
       }
     }
-    num.f64Value = parseFloat(num.text);
     const v = new JsonValue();
     v.kind = JsonKind.Number;
     v.offset = start;

@@ -14,8 +14,9 @@ export class JsonNumber {
   fitsI64: bool = false;
   /** The exact value when `fitsI64` (negative when `negative`), else 0. */
   intValue: i64 = 0;
-  /** Nearest double (may be ±Infinity for huge exponents); for display and non-integral uses only. */
-  f64Value: f64 = 0;
+  /** Nearest double (may be ±Infinity for huge exponents); for display and non-integral uses only. Computed
+   *  from `text` when read, so a module that never reads it does not link the standard library's strtod. */
+  get f64Value(): f64 { return parseFloat(this.text); }
 }
 
 /** One member of an object; members are kept in document order, duplicates included. */
