@@ -1,6 +1,7 @@
 // CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
 
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
+import { asciiLower } from "../config/messages";
 import { Regex } from "../regex";
 import { HeaderPair } from "../abi/types";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
@@ -84,7 +85,7 @@ function joinUnique(list: Array<string>, foldCase: bool): string {
   let len = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    const key = foldCase ? v.toLowerCase() : v;
+    const key = foldCase ? asciiLower(v) : v; // header names are validated tokens: ASCII
     if (seen.has(key)) continue;
     seen.add(key);
     kept.push(v);

@@ -3,6 +3,7 @@
 
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
 import { OriginPattern, PortRule } from "../config/types";
+import { asciiLower } from "../config/messages";
 
 export function describePolicy(p: Policy): string {
   const lines = new Array<string>();
@@ -53,7 +54,7 @@ function list(a: Array<string>): string {
  *  for any port, `:[p1,p2]` (sorted, unique) for a list, nothing for the default port. */
 export function canonicalPattern(p: OriginPattern): string {
   if (p.matchesAll) return "*";
-  let s = p.scheme + "://" + (p.anyHost ? "*" : (p.subdomains ? "*." : "") + p.host.toLowerCase());
+  let s = p.scheme + "://" + (p.anyHost ? "*" : (p.subdomains ? "*." : "") + asciiLower(p.host)); // hosts are validated ASCII
   if (p.portRule == PortRule.Any) s += ":[*]";
   else if (p.portRule == PortRule.List) {
     const ports = p.ports.slice(0);
