@@ -1,11 +1,11 @@
-// asc transform (asconfig.json "transform"): the long string literals of the configuration-time layers
-// (config/, json/, regex/parser.ts) are stored once as UTF-8 in one data blob instead of as UTF-16 static
-// strings (2 bytes a character, a 20-byte header and a data segment each). Every such literal inside a
-// function body becomes `__cors_msg(offset << 10 | length)`, which decodes the text from the blob when the
-// code runs: the same characters, a fresh string. Those layers only run in proxy_on_configure and their
-// literals are error/warning texts and key names; the request path (filter/, abi/, rules/, compile/,
-// regex/regex.ts) keeps its static strings. The source files are unchanged: the texts stay where they are
-// read and edited. See docs/size.md.
+// asc transform (asconfig.json "transform"): the string literals of the configuration-time layers (config/,
+// json/, regex/parser.ts) are stored once as UTF-8 in one data blob instead of as UTF-16 static strings (2 bytes
+// a character, a 20-byte header and a data segment each). Every such literal inside a function body or a
+// variable's initializer (top-level constants: decoded once, at start) becomes
+// `__cors_msg(offset << 10 | length)`, which decodes the text from the blob when the code runs: the same
+// characters, a fresh string. Those layers only run in proxy_on_configure and their literals are error/warning
+// texts and key names; the request path (filter/, abi/, rules/, compile/, regex/regex.ts) keeps its static
+// strings. The source files are unchanged: the texts stay where they are read and edited. See docs/size.md.
 import { Transform } from "assemblyscript/transform";
 import { Node } from "assemblyscript";
 
@@ -15,7 +15,7 @@ const INCLUDE = /^assembly\/(config\/[^/]+|json\/[^/]+|regex\/parser)\.ts$/;
 const MIN_CHARS = 2;
 const LEN_BITS = 10;
 
-const KIND_CALL = 10, KIND_LITERAL = 17, KIND_FUNCTION_DECL = 56, KIND_METHOD_DECL = 59, KIND_DECORATOR = 63;
+const KIND_LITERAL = 17, KIND_FUNCTION_DECL = 56, KIND_METHOD_DECL = 59, KIND_VARIABLE_DECL = 62, KIND_DECORATOR = 63;
 const LITERAL_STRING = 2;
 
 export default class Utf8Messages extends Transform {
@@ -30,7 +30,8 @@ export default class Utf8Messages extends Transform {
       for (const key of Object.keys(node)) {
         if (key === "range" || key === "parent") continue;
         const child = node[key];
-        const childInBody = inBody || ((node.kind === KIND_FUNCTION_DECL || node.kind === KIND_METHOD_DECL) && key === "body");
+        const childInBody = inBody || ((node.kind === KIND_FUNCTION_DECL || node.kind === KIND_METHOD_DECL) && key === "body") ||
+          (node.kind === KIND_VARIABLE_DECL && key === "initializer"); // top-level constants: decoded once, at start
         const check = (c, setter) => {
           if (c && typeof c === "object" && c.kind === KIND_LITERAL && c.literalKind === LITERAL_STRING && childInBody) sites.push([c, setter]);
           else visit(c, childInBody, seen);
