@@ -115,14 +115,18 @@ export function checkPattern(source: string): PatternCheck {
       return r;
     } else if (t.length >= 2 && t.charCodeAt(0) == 0x5b && t.charCodeAt(t.length - 1) == 0x5d) {
       const inner = t.substring(1, t.length - 1);
-      const items = inner.split(",");
-      for (let i = 0; i < items.length; i++) {
-        const port = parsePort(items[i]);
+      // The comma-separated items, as inner.split(",") gives them (without linking String#split).
+      for (let from = 0; ; ) {
+        const comma = inner.indexOf(",", from);
+        const item = inner.substring(from, comma < 0 ? inner.length : comma);
+        const port = parsePort(item);
         if (port < 0) {
-          r.problem = q + " has a bad port " + quote(items[i]) + " in its list; write ports 1-65535 without spaces or leading zeros, e.g. \":[8080,9090]\", or \":[*]\" for any port";
+          r.problem = q + " has a bad port " + quote(item) + " in its list; write ports 1-65535 without spaces or leading zeros, e.g. \":[8080,9090]\", or \":[*]\" for any port";
           return r;
         }
         if (!p.ports.includes(<u32>port)) p.ports.push(<u32>port);
+        if (comma < 0) break;
+        from = comma + 1;
       }
       p.portRule = PortRule.List;
     } else {
