@@ -38,11 +38,11 @@ class Parser {
     return null;
   }
 
-  @inline peek(): i32 {
+  peek(): i32 {
     return this.pos < this.len ? <i32>load<u8>(this.ptr + <usize>this.pos) : -1;
   }
 
-  @inline at(i: i32): i32 {
+  at(i: i32): i32 {
     return i >= 0 && i < this.len ? <i32>load<u8>(this.ptr + <usize>i) : -1;
   }
 
