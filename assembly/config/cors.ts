@@ -41,7 +41,9 @@ function unknownKeyMessage(key: string): string {
     if (d < bestD) { bestD = d; best = KNOWN_KEYS[i]; }
   }
   if (bestD <= 3 && bestD * 2 < key.length) return "unknown key (did you mean " + best + "?)";
-  return "unknown key; the keys are " + KNOWN_KEYS.join(", ") + " (and _rules_; other keys beginning with _ are ignored)";
+  let keys = ""; // KNOWN_KEYS.join(", "), without linking Array#join
+  for (let i = 0; i < KNOWN_KEYS.length; i++) keys += (i > 0 ? ", " : "") + KNOWN_KEYS[i];
+  return "unknown key; the keys are " + keys + " (and _rules_; other keys beginning with _ are ignored)";
 }
 
 /** A key as it appears in a path: as is when it is a plain identifier, else quoted (and cut when long). */
