@@ -2,7 +2,7 @@
 // json/, regex/parser.ts) are stored once as UTF-8 in one data blob instead of as UTF-16 static strings (2 bytes
 // a character, a 20-byte header and a data segment each). Every such literal inside a function body or a
 // variable's initializer (top-level constants: decoded once, at start) becomes
-// `__cors_msg(offset << 10 | length)`, which decodes the text from the blob when the code runs: the same
+// `__cors_msg(offset << 8 | length)`, which decodes the text from the blob when the code runs: the same
 // characters, a fresh string. Those layers only run in proxy_on_configure and their literals are error/warning
 // texts and key names; the request path (filter/, abi/, rules/, compile/, regex/regex.ts) keeps its static
 // strings. Two shapes get more than a decode: `x == "text"` (ASCII) compares x with the blob's bytes
@@ -16,7 +16,9 @@ import { Node, NodeKind, LiteralKind, Token } from "assemblyscript";
 const INCLUDE = /^assembly\/(config\/[^/]+|json\/[^/]+|regex\/parser)\.ts$/;
 /** Literals shorter than this stay static strings (measured: 2 is the smallest module; docs/size.md). */
 const MIN_CHARS = 2;
-const LEN_BITS = 10;
+/** Length bits of the packed `offset << LEN_BITS | length` immediate: 8 (texts up to 255 bytes; a longer one stays a
+ *  static string) keeps more immediates at 3 LEB128 bytes than 10 (measured, docs/size.md). */
+const LEN_BITS = 8;
 
 const KIND_LITERAL = NodeKind.Literal, KIND_FUNCTION_DECL = NodeKind.FunctionDeclaration;
 const KIND_METHOD_DECL = NodeKind.MethodDeclaration, KIND_VARIABLE_DECL = NodeKind.VariableDeclaration;
