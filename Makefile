@@ -4,7 +4,8 @@ SHELL := /bin/bash
 .PHONY: build run test bench oci check-imports clean install wasm node unit fixtures
 
 NPM_STAMP := node_modules/.installed
-AS_SOURCES := $(shell find assembly -name '*.ts' 2>/dev/null)
+# Every AssemblyScript build also depends on the asc transform asconfig.json applies (docs/size.md).
+AS_SOURCES := $(shell find assembly -name '*.ts' -o -name '*.mjs' 2>/dev/null)
 TS_SOURCES := $(shell find src tests bench -name '*.ts' -not -path 'tests/fixtures/*' -not -path 'bench/floors/*' -not -path '*/assembly/*' 2>/dev/null) tsconfig.json
 ASC := node_modules/.bin/asc
 
