@@ -6,17 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ACAC, ACAH, ACAM, ACAO, ACEH, ACMA, exchange, hdr, host, varyTokens } from "./helpers.js";
 import type { Req } from "./helpers.js";
+import { mulberry32 } from "../cases/prng.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const DEFAULT_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"];
 const DEFAULT_HEADERS = ["DNT", "X-CustomHeader", "Keep-Alive", "User-Agent", "X-Requested-With", "If-Modified-Since", "Cache-Control", "Content-Type", "Authorization"];

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { ACAH, ACAM, ACAO, TAO, actual, assert403, configure, exchange, hdr, host, load, preflight, run, wasm } from "./helpers.js";
 import type { Case, Req } from "./helpers.js";
 import type { SimResult } from "../../src/host/index.js";
+import { mulberry32 } from "../cases/prng.js";
 
 const O = "https://app.example.com";
 const ECHO_ALL = { allow_origin_patterns: ["*"], allow_methods: ["*"], allow_headers: ["*"], timing_allow_origins: ["*"] };
@@ -18,17 +19,7 @@ function assertClean(r: SimResult): void {
   assert.ok(!names.includes("x-injected"), "an injected header appeared");
 }
 
-/** deterministic PRNG (mulberry32) */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 function randomBytes(r: () => number, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) {

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { loadUnit } from "./loader.js";
+import { xorshift32 } from "../cases/prng.js";
 
 interface ConfigExports extends Record<string, unknown> {
   parseConfigReport(json: number): number;
@@ -441,15 +442,7 @@ describe("config: warnings (logged, not fatal)", () => {
 // ---------------------------------------------------------------------------------------------------------
 // 4. Robustness: no input traps (random bytes, mutated configurations), fixed seed
 // ---------------------------------------------------------------------------------------------------------
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 describe("config: never traps", () => {
   const seeds = [
     JSON.stringify({ allow_origins: ["https://a.example.com:8443", "null"], allow_origin_patterns: ["http://*.example.com:[80,8080]"],

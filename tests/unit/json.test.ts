@@ -3,6 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadUnit } from "./loader.js";
+import { xorshift32 } from "../cases/prng.js";
 
 interface JsonExports extends Record<string, unknown> {
   parseJsonReport(bytes: number): number;
@@ -151,15 +152,7 @@ describe("json: invalid documents → error with byte offset", () => {
   }
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 
 describe("json: never traps (fixed-seed fuzzing)", () => {
   test("random bytes", () => {

@@ -7,19 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { schemaVerdicts } from "./_corpus.js";
 import { filterVerdict } from "./_filter.js";
+import { mulberry32 } from "../cases/prng.js";
 
 const SEED = Number(process.env.VALIDATE_FUZZ_SEED ?? 20261122);
 const COUNT = 2500;
 
-function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = "abcxyzAZ09-_.:/[]*?#@%!,;+ \t\u00e9()|\\{}^$PpQ1iz<>=\"'`~&";
 const POOLS: Record<string, string[]> = {
