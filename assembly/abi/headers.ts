@@ -31,25 +31,34 @@ export function getHeaderPairs(map: MapType): Array<HeaderPair> | null {
 }
 
 /**
- * Parses a serialised map: u32 count, count × (u32 key_len, u32 value_len), then each key and value
- * followed by 0x00 (little-endian). Size 0 or a single 0x00 byte is the empty map. Bounds are checked
- * before anything is allocated; malformed input gives null.
+ * Checks a serialised map: u32 count, count × (u32 key_len, u32 value_len), then each key and value
+ * followed by 0x00 (little-endian). Size 0 or a single 0x00 byte is the empty map. Returns the count,
+ * or -1 when the lengths do not fit in `len` bytes.
  */
-export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
-  if (len == 0 || (len == 1 && load<u8>(base) == 0)) return new Array<HeaderPair>(0);
-  if (len < 4) return null;
+function pairCount(base: usize, len: usize): i64 {
+  if (len == 0 || (len == 1 && load<u8>(base) == 0)) return 0;
+  if (len < 4) return -1;
   const count = <u64>load<u32>(base);
   const dataStart = 4 + count * 8;
-  if (dataStart > <u64>len) return null;
+  if (dataStart > <u64>len) return -1;
   let need = dataStart;
   for (let i: u64 = 0; i < count; ++i) {
     const at = base + 4 + <usize>(i << 3);
     need += <u64>load<u32>(at) + <u64>load<u32>(at, 4) + 2;
-    if (need > <u64>len) return null;
+    if (need > <u64>len) return -1;
   }
-  const pairs = new Array<HeaderPair>(<i32>count);
-  let data = base + <usize>dataStart;
-  for (let i: i32 = 0; i < <i32>count; ++i) {
+  return <i64>count;
+}
+
+/** Parses a serialised map (see pairCount). Bounds are checked before anything is allocated; malformed
+ *  input gives null. */
+export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
+  const checked = pairCount(base, len);
+  if (checked < 0) return null;
+  const count = <i32>checked;
+  const pairs = new Array<HeaderPair>(count);
+  let data = base + 4 + (<usize>count << 3);
+  for (let i: i32 = 0; i < count; ++i) {
     const at = base + 4 + (<usize>i << 3);
     const klen = <usize>load<u32>(at);
     const vlen = <usize>load<u32>(at, 4);
@@ -60,6 +69,49 @@ export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
     unchecked(pairs[i] = new HeaderPair(name, value));
   }
   return pairs;
+}
+
+/**
+ * One pass over every line of the map without decoding names: bit i of the result is set when some line's
+ * name is exactly `names[i]` (at most 31 names), and the value of every `valuesOf` line is appended to
+ * `values`, in order. -1 when the host refused or the serialisation is malformed (nothing appended).
+ */
+export function scanHeaders(map: MapType, names: Array<string>, valuesOf: string, values: Array<string>): i32 {
+  clearReturned();
+  const st = proxy_get_header_map_pairs(<u32>map, RET_PTR, RET_SIZE);
+  const bytes = takeReturned(st);
+  if (bytes === null) return -1;
+  const base = changetype<usize>(bytes);
+  const checked = pairCount(base, <usize>bytes.byteLength);
+  if (checked < 0) return -1;
+  const count = <i32>checked;
+  const n = min(names.length, 31);
+  let found = 0;
+  let data = base + 4 + (<usize>count << 3);
+  for (let i: i32 = 0; i < count; ++i) {
+    const at = base + 4 + (<usize>i << 3);
+    const klen = <usize>load<u32>(at);
+    const vlen = <usize>load<u32>(at, 4);
+    const value = data + klen + 1;
+    if (sameName(data, klen, valuesOf)) values.push(readLatin1(value, vlen));
+    else {
+      for (let k = 0; k < n; ++k) {
+        if (sameName(data, klen, unchecked(names[k]))) { found |= 1 << k; break; }
+      }
+    }
+    data = value + vlen + 1;
+  }
+  return found;
+}
+
+/** Whether the `len` bytes at `ptr` decode (one char per byte) to exactly `name`. */
+function sameName(ptr: usize, len: usize, name: string): bool {
+  if (len != <usize>name.length) return false;
+  const s = changetype<usize>(name);
+  for (let i: usize = 0; i < len; ++i) {
+    if (<u16>load<u8>(ptr + i) != load<u16>(s + (i << 1))) return false;
+  }
+  return true;
 }
 
 function nameValueCall(kind: i32, map: MapType, name: string, value: string): Status {

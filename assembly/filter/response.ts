@@ -2,7 +2,7 @@
 // upstream CORS headers are removed, the Decision's grant added, the Vary merged across ALL vary lines.
 // Also builds the header list of the filter's own local preflight reply.
 
-import { MapType, HeaderPair, getHeaderPairs, addHeader, replaceHeader, removeHeader } from "../abi";
+import { MapType, HeaderPair, scanHeaders, addHeader, replaceHeader, removeHeader } from "../abi";
 import { VARY_ORIGIN, VARY_PREFLIGHT } from "../compile/policy";
 import { Decision, VaryKind } from "./decision";
 import { mergeVary } from "./vary";
@@ -38,36 +38,22 @@ export function preflightReplyHeaders(d: Decision): Array<HeaderPair> {
   return h;
 }
 
-// bits of the CORS headers present in the upstream response
+// bits of the CORS headers present in the upstream response: bit i = CORS_NAMES[i]
 const P_ACAO = 1, P_ACAC = 2, P_ACAM = 4, P_ACAH = 8, P_ACEH = 16, P_ACMA = 32, P_ACAPN = 64, P_TAO = 128;
+const CORS_NAMES: Array<string> = [ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN, TAO];
+
+/** The upstream's vary lines, refilled by every applyResponse (response phases never run concurrently). */
+const varyLines = new Array<string>();
 
 /** Rewrites the response headers of a forwarded request. */
 export function applyResponse(d: Decision): void {
   const map = MapType.ResponseHeaders;
-  const pairs = getHeaderPairs(map);
-  let present = 0;
-  let varyLines: Array<string> | null = null;
-  if (pairs === null) {
-    present = 0xff; // the host would not list them: remove every one we do not set
-  } else {
-    for (let i = 0; i < pairs.length; i++) {
-      const name = unchecked(pairs[i]).name;
-      // names arrive lower-cased (Envoy keys are LowerCaseString, hosts.md §4.1); only CORS and vary matter
-      if (name.length < 4) continue;
-      if (name == VARY) {
-        if (varyLines === null) varyLines = new Array<string>();
-        varyLines.push(unchecked(pairs[i]).value);
-      } else if (name.startsWith("access-control-")) {
-        if (name == ACAO) present |= P_ACAO;
-        else if (name == ACAC) present |= P_ACAC;
-        else if (name == ACAM) present |= P_ACAM;
-        else if (name == ACAH) present |= P_ACAH;
-        else if (name == ACEH) present |= P_ACEH;
-        else if (name == ACMA) present |= P_ACMA;
-        else if (name == ACAPN) present |= P_ACAPN;
-      } else if (name == TAO) present |= P_TAO;
-    }
-  }
+  // names arrive lower-cased (Envoy keys are LowerCaseString, hosts.md §4.1); only CORS and vary matter,
+  // so the scan decodes nothing but the vary values
+  varyLines.length = 0;
+  let present = scanHeaders(map, CORS_NAMES, VARY, varyLines);
+  // the host would not list them: remove every one we do not set
+  if (present < 0) present = 0xff;
 
   // remove the upstream's CORS headers, set ours (APISIX: "the CORS plugin overrides the CORS headers from
   // upstream"; a duplicated ACAO fails in browsers, fetch#cors-check)
@@ -87,7 +73,7 @@ export function applyResponse(d: Decision): void {
   // Vary (spec §4, RFC 9110 §12.5.5)
   if (d.vary == VaryKind.None) return;
   const preflight = d.vary == VaryKind.Preflight;
-  if (varyLines === null) {
+  if (varyLines.length == 0) {
     // no upstream Vary (or the lines could not be read: a plain add keeps whatever is there)
     addHeader(map, VARY, preflight ? VARY_PREFLIGHT : VARY_ORIGIN);
     return;
