@@ -7,11 +7,18 @@ import { charAt, lower } from "../compile/chars";
 /** The merged value for `lines` plus `tokens` (", "-separated), or null when the lines can stay as they are
  *  (one line that already lists every token, or `*` alone). Upstream tokens keep their order and spelling;
  *  each missing token is added once (case-insensitive); any `*` makes the result `*`. */
+/** Scratch for mergeVary, reused across calls (one merge at a time); dropped when a huge Vary grew it. */
+let spans = new Array<i32>();
+const added = new Array<string>();
+const SPANS_KEEP = 3 * 64;
+
 export function mergeVary(lines: Array<string>, tokens: Array<string>): string | null {
+  if (spans.length > SPANS_KEEP) spans = new Array<i32>();
+  spans.length = 0;
+  added.length = 0;
   // The kept elements are recorded as (line, start, end) spans and the result is written once: building it
   // with `out + ", " + element` (or Array#join, which concatenates the same way in the release build) was
   // quadratic in the Vary's size — a 60 KiB upstream Vary cost ~100–500 ms per response.
-  const spans = new Array<i32>();
   let star = false;
   let dropped = false;
   for (let l = 0; l < lines.length; l++) {
@@ -33,20 +40,17 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
     }
   }
   if (star) return lines.length == 1 && spans.length == 3 && !dropped ? null : "*";
-  let added: Array<string> | null = null;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t];
-    if (containsToken(lines, tok)) continue;
-    if (added === null) added = new Array<string>();
-    added.push(tok);
+    if (!containsToken(lines, tok)) added.push(tok);
   }
-  if (added === null && !dropped && lines.length <= 1) return null;
+  if (added.length == 0 && !dropped && lines.length <= 1) return null;
 
   // measure, allocate once, copy
-  const count = spans.length / 3 + (added === null ? 0 : added.length);
+  const count = spans.length / 3 + added.length;
   let len = count > 0 ? (count - 1) * 2 : 0;
   for (let k = 0; k < spans.length; k += 3) len += unchecked(spans[k + 2]) - unchecked(spans[k + 1]);
-  if (added !== null) for (let k = 0; k < added.length; k++) len += added[k].length;
+  for (let k = 0; k < added.length; k++) len += added[k].length;
   const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
   let at = changetype<usize>(out);
   let first = true;
@@ -56,12 +60,10 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
     at = put(at, first, changetype<usize>(v) + (<usize>start << 1), unchecked(spans[k + 2]) - start);
     first = false;
   }
-  if (added !== null) {
-    for (let k = 0; k < added.length; k++) {
-      const tok = added[k];
-      at = put(at, first, changetype<usize>(tok), tok.length);
-      first = false;
-    }
+  for (let k = 0; k < added.length; k++) {
+    const tok = added[k];
+    at = put(at, first, changetype<usize>(tok), tok.length);
+    first = false;
   }
   return out;
 }
