@@ -56,9 +56,13 @@ async function main(): Promise<void> {
   const rows: Row[] = scenarios.map((s) => ({ name: s.name, filter: [], f1: [], f2: [] }));
   for (let k = 0; k < SAMPLES; k++) {
     scenarios.forEach((s: Scenario, i) => {
+      // A full collection before EVERY sample: one taken only before the filter's sample would make the
+      // filter's first requests pay for a cold heap that the floors never see.
       gc();
       rows[i].filter.push(sample(filterHosts.get(s.config.name)!, s.request, N));
+      gc();
       rows[i].f1.push(sample(f1, s.request, N));
+      gc();
       rows[i].f2.push(sample(f2, s.request, N));
     });
   }
