@@ -5,7 +5,7 @@ import {
   proxy_replace_header_map_value, proxy_remove_header_map_value,
 } from "./imports";
 import { Status, MapType, HeaderPair } from "./types";
-import { RET_PTR, RET_SIZE, clearReturned, takeReturned } from "./memory";
+import { RET_PTR, RET_SIZE, clearReturned, takeReturned, takeReturnedInPlace, returnedPtr, returnedLen } from "./memory";
 import { outBuffer, writeLatin1, readLatin1 } from "./bytes";
 
 /** The value of the first `name` line (Envoy: inline headers arrive comma-joined); null on NotFound or any error. */
@@ -16,9 +16,8 @@ export function getHeader(map: MapType, name: string): string | null {
   writeLatin1(name, p);
   clearReturned();
   const st = proxy_get_header_map_value(<u32>map, p, n, RET_PTR, RET_SIZE);
-  const bytes = takeReturned(st);
-  if (bytes === null) return null;
-  return readLatin1(changetype<usize>(bytes), <usize>bytes.byteLength);
+  if (!takeReturnedInPlace(st)) return null;
+  return readLatin1(returnedPtr, returnedLen);
 }
 
 /** Every line of the map, in order; null when the host refused or the serialisation is malformed. */
@@ -79,10 +78,9 @@ export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
 export function scanHeaders(map: MapType, names: Array<string>, valuesOf: string, values: Array<string>): i32 {
   clearReturned();
   const st = proxy_get_header_map_pairs(<u32>map, RET_PTR, RET_SIZE);
-  const bytes = takeReturned(st);
-  if (bytes === null) return -1;
-  const base = changetype<usize>(bytes);
-  const checked = pairCount(base, <usize>bytes.byteLength);
+  if (!takeReturnedInPlace(st)) return -1;
+  const base = returnedPtr;
+  const checked = pairCount(base, returnedLen);
   if (checked < 0) return -1;
   const count = <i32>checked;
   const n = min(names.length, 31);
