@@ -4,14 +4,14 @@
 
 import { charAt, lower } from "../compile/chars";
 
-/** The merged value for `lines` plus `tokens` (", "-separated), or null when the lines can stay as they are
- *  (one line that already lists every token, or `*` alone). Upstream tokens keep their order and spelling;
- *  each missing token is added once (case-insensitive); any `*` makes the result `*`. */
 /** Scratch for mergeVary, reused across calls (one merge at a time); dropped when a huge Vary grew it. */
 let spans = new Array<i32>();
 const added = new Array<string>();
 const SPANS_KEEP = 3 * 64;
 
+/** The merged value for `lines` plus `tokens` (", "-separated), or null when the lines can stay as they are
+ *  (one line that already lists every token, or `*` alone). Upstream tokens keep their order and spelling;
+ *  each missing token is added once (case-insensitive); any `*` makes the result `*`. */
 export function mergeVary(lines: Array<string>, tokens: Array<string>): string | null {
   if (spans.length > SPANS_KEEP) spans = new Array<i32>();
   spans.length = 0;
@@ -42,7 +42,7 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
   if (star) return lines.length == 1 && spans.length == 3 && !dropped ? null : "*";
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t];
-    if (!containsToken(lines, tok)) added.push(tok);
+    if (!keptElementEquals(lines, tok)) added.push(tok);
   }
   if (added.length == 0 && !dropped && lines.length <= 1) return null;
 
@@ -80,27 +80,19 @@ function put(at: usize, first: bool, src: usize, chars: i32): usize {
   return at + bytes;
 }
 
-/** Whether some element of some line equals `token`, ASCII case-insensitively. */
-export function containsToken(lines: Array<string>, token: string): bool {
-  for (let l = 0; l < lines.length; l++) {
-    const v = lines[l];
-    const n = v.length;
-    let i = 0;
-    while (i < n) {
-      while (i < n && isSpace(charAt(v, i))) i++;
-      let end = i;
-      while (end < n && charAt(v, end) != 44) end++;
-      let last = end;
-      while (last > i && isSpace(charAt(v, last - 1))) last--;
-      if (last - i == token.length) {
-        let same = true;
-        for (let k = 0; k < token.length; k++) {
-          if (lower(charAt(v, i + k)) != lower(charAt(token, k))) { same = false; break; }
-        }
-        if (same) return true;
-      }
-      i = end + 1;
+/** Whether an upstream element kept by mergeVary's scan (its `spans`) equals `token`, ASCII
+ *  case-insensitively. */
+function keptElementEquals(lines: Array<string>, token: string): bool {
+  const n = token.length;
+  for (let k = 0; k < spans.length; k += 3) {
+    const start = unchecked(spans[k + 1]);
+    if (unchecked(spans[k + 2]) - start != n) continue;
+    const v = lines[unchecked(spans[k])];
+    let same = true;
+    for (let j = 0; j < n; j++) {
+      if (lower(charAt(v, start + j)) != lower(charAt(token, j))) { same = false; break; }
     }
+    if (same) return true;
   }
   return false;
 }
