@@ -97,12 +97,14 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
     if (key == "allow_origins") parseAllowOrigins(c, v, path, credentials, diag);
     else if (key == "allow_origin_patterns") parsePatterns(c, v, path, credentials, diag);
     else if (key == "allow_origin_regexes") parseRegexes(c, v, path, diag);
-    else if (key == "allow_methods") parseMethods(c, v, path, diag);
-    else if (key == "allow_headers") {
-      const list = parseTokenList(v, path, "header name", diag);
+    else if (key == "allow_methods") {
+      const list = parseTokenList(v, path, true, diag);
+      if (list !== null) c.allowMethods = list;
+    } else if (key == "allow_headers") {
+      const list = parseTokenList(v, path, false, diag);
       if (list !== null) c.allowHeaders = list;
     } else if (key == "expose_headers") {
-      const list = parseTokenList(v, path, "header name", diag);
+      const list = parseTokenList(v, path, false, diag);
       if (list !== null) {
         if (list.length == 1 && list[0] == "*" && credentials) {
           let at = 0;
@@ -252,9 +254,13 @@ function parseRegexes(c: CorsConfig, v: JsonValue, path: string, diag: Diagnosti
   }
 }
 
-function parseMethods(c: CorsConfig, v: JsonValue, path: string, diag: Diagnostics): void {
+/** Method and header-name lists: RFC 9110 tokens, deduplicated case-insensitively, or exactly ["*"].
+ *  Methods are upper-cased, as Higress does (with a warning: requests are compared byte for byte); header
+ *  names are kept as written (they are compared case-insensitively). */
+function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnostics): Array<string> | null {
   const list = readStringList(v, path, diag);
-  if (list === null) return;
+  if (list === null) return null;
+  const what = methods ? "method name" : "header name";
   const out = new Array<string>();
   const seen = new Set<string>();
   let star = false;
@@ -266,48 +272,23 @@ function parseMethods(c: CorsConfig, v: JsonValue, path: string, diag: Diagnosti
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
     const tp = tokenProblem(s);
-    if (tp.length > 0) { diag.error(p, quote(s) + " is not a method name (RFC 9110 token): " + tp); bad = true; continue; }
-    others++;
-    const up = asciiUpper(s);
-    if (up != s) {
-      diag.warn(p, quote(s) + " was upper-cased to " + quote(up) + " (methods are compared byte for byte: a page that sends " + quote(s) + " needs \"*\")");
-    }
-    if (!seen.has(up)) { seen.add(up); out.push(up); }
-  }
-  if (bad) return;
-  if (star) {
-    if (others > 0) diag.warn(path, "\"*\" allows every method: the other entries are redundant");
-    c.allowMethods = ["*"];
-  } else {
-    c.allowMethods = out;
-  }
-}
-
-/** Header-name lists: tokens kept as written (deduplicated case-insensitively), or exactly ["*"]. */
-function parseTokenList(v: JsonValue, path: string, what: string, diag: Diagnostics): Array<string> | null {
-  const list = readStringList(v, path, diag);
-  if (list === null) return null;
-  const out = new Array<string>();
-  const lower = new Set<string>();
-  let star = false;
-  let others = 0;
-  let bad = false;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) { bad = true; continue; }
-    const s = list.values[i];
-    const p = indexPath(path, i);
-    if (s == "*") { star = true; continue; }
-    const tp = tokenProblem(s);
     if (tp.length > 0) { diag.error(p, quote(s) + " is not a " + what + " (RFC 9110 token): " + tp); bad = true; continue; }
     others++;
-    const l = asciiLower(s);
-    if (lower.has(l)) continue;
-    lower.add(l);
-    out.push(s);
+    let kept = s;
+    if (methods) {
+      kept = asciiUpper(s);
+      if (kept != s) {
+        diag.warn(p, quote(s) + " was upper-cased to " + quote(kept) + " (methods are compared byte for byte: a page that sends " + quote(s) + " needs \"*\")");
+      }
+    }
+    const key = methods ? kept : asciiLower(s);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(kept);
   }
   if (bad) return null;
   if (star) {
-    if (others > 0) diag.warn(path, "\"*\" allows every name: the other entries are redundant");
+    if (others > 0) diag.warn(path, methods ? "\"*\" allows every method: the other entries are redundant" : "\"*\" allows every name: the other entries are redundant");
     return ["*"];
   }
   return out;
