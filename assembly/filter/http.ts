@@ -13,21 +13,33 @@ import { preflightReplyHeaders, applyResponse } from "./response";
 import { decisionLine } from "./debuglog";
 import { CorsRoot } from "./root";
 
-/** Request headers and properties straight from the host, each property read at most once per request.
+/** Request headers and properties straight from the host; `:authority` and each property read at most once
+ *  per request.
  *  One instance serves every request: request-phase callbacks never interleave. */
 class HostRequest extends RequestView {
+  private authorityRead: bool = false;
+  private authorityValue: string | null = null;
   private routeRead: bool = false;
   private route: string | null = null;
   private clusterRead: bool = false;
   private cluster: string | null = null;
 
   reset(): void {
+    this.authorityRead = false; this.authorityValue = null;
     this.routeRead = false; this.route = null;
     this.clusterRead = false; this.cluster = null;
   }
 
   header(name: string): string | null {
     return getHeader(MapType.RequestHeaders, name);
+  }
+
+  authority(): string | null {
+    if (!this.authorityRead) {
+      this.authorityRead = true;
+      this.authorityValue = getHeader(MapType.RequestHeaders, ":authority");
+    }
+    return this.authorityValue;
   }
 
   routeName(): string | null {

@@ -6,6 +6,9 @@ export abstract class RequestView {
   /** One request header (lower-case name), or null when absent. Envoy joins repeated `origin`, ACRM and ACRH
    *  lines with "," (spec §2); other repeated headers come back as their first line. */
   abstract header(name: string): string | null;
+  /** `:authority`: read by both rule selection (domain rules) and the same-origin check, so a view over the
+   *  host fetches it at most once per request. */
+  authority(): string | null { return this.header(":authority"); }
   /** Property `xds.route_name`, falling back to `route_name` (hosts.md §4.4); null when neither exists. */
   abstract routeName(): string | null;
   /** Property `xds.cluster_name`, falling back to `cluster_name`. */

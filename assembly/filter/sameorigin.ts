@@ -11,7 +11,7 @@ import { defaultPort } from "../compile/origin";
 const authority = new Authority();
 
 export function isSameOrigin(o: ParsedOrigin, req: RequestView): bool {
-  const a = req.header(":authority");
+  const a = req.authority();
   if (a === null || !parseAuthority(a, authority)) return false;
   // host: case-insensitive (RFC 3986 §3.2.2)
   if (!rangeEqualsFolded(o.value, o.hostStart, o.hostEnd, a, authority.hostStart, authority.hostEnd)) return false;

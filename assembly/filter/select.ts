@@ -27,7 +27,7 @@ export function selectPolicy(plugin: CompiledPlugin, req: RequestView): Policy |
       // domain rule: :authority without its port (IPv6 aware), case-insensitive
       if (!hostRead) {
         hostRead = true;
-        const a = req.header(":authority");
+        const a = req.authority();
         host = a === null ? null : hostWithoutPort(a);
       }
       if (host === null) continue;
