@@ -9,7 +9,7 @@ import { checkOrigin } from "./origins";
 import { checkPattern } from "./patterns";
 import { checkMaxAge } from "./duration";
 import { tokenProblem } from "./tokens";
-import { describeValue, readBool, readStringList } from "./values";
+import { describeValue, readBool, readChoice, readStringList } from "./values";
 
 export const KNOWN_KEYS: Array<string> = [
   "allow_origins", "allow_origin_patterns", "allow_origin_regexes", "allow_methods", "allow_headers",
@@ -143,16 +143,14 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       }
       if (!ok) diag.error(path, "must be 200 or 204, got " + describeValue(v));
     } else if (key == "on_disallowed") {
-      if (v.kind == JsonKind.String && v.str == "reject") c.onDisallowed = OnDisallowed.Reject;
-      else if (v.kind == JsonKind.String && v.str == "strip") c.onDisallowed = OnDisallowed.Strip;
-      else diag.error(path, "must be \"reject\" or \"strip\", got " + describeValue(v));
+      const w = readChoice(v, path, "reject", "strip", diag);
+      if (w >= 0) c.onDisallowed = w == 0 ? OnDisallowed.Reject : OnDisallowed.Strip;
     } else if (key == "reject_actual") {
       const b = readBool(v, path, diag);
       if (b.ok) c.rejectActual = b.value;
     } else if (key == "mode") {
-      if (v.kind == JsonKind.String && v.str == "enforce") c.mode = Mode.Enforce;
-      else if (v.kind == JsonKind.String && v.str == "report_only") c.mode = Mode.ReportOnly;
-      else diag.error(path, "must be \"enforce\" or \"report_only\", got " + describeValue(v));
+      const w = readChoice(v, path, "enforce", "report_only", diag);
+      if (w >= 0) c.mode = w == 0 ? Mode.Enforce : Mode.ReportOnly;
     } else if (key == "debug") {
       const b = readBool(v, path, diag);
       if (b.ok) c.debug = b.value;

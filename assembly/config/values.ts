@@ -56,3 +56,17 @@ export function readBool(v: JsonValue, path: string, diag: Diagnostics): BoolRea
   }
   return r;
 }
+
+/** A string that must be one of two words: 0 for `first`, 1 for `second`, -1 (and an error) otherwise. */
+export function readChoice(v: JsonValue, path: string, first: string, second: string, diag: Diagnostics): i32 {
+  if (v.kind == JsonKind.String) {
+    if (v.str == first) return 0;
+    if (v.str == second) return 1;
+  }
+  diag.error(path, "must be " + quoteWord(first) + " or " + quoteWord(second) + ", got " + describeValue(v));
+  return -1;
+}
+
+function quoteWord(w: string): string {
+  return "\"" + w + "\"";
+}
