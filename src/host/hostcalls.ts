@@ -47,6 +47,19 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
     return null; // trailers, gRPC and http-call maps: not available in this host
   };
 
+  /** proxy_add / proxy_replace_header_map_value: one line added, or every line of the key replaced by it. */
+  const writeLine = (type: number, kp: number, kl: number, vp: number, vl: number, replace: boolean): number => {
+    if ((type >>> 0) > MAX_MAP_TYPE) return Status.BadArgument;
+    const key = mem.latin1(kp, kl);
+    const value = mem.latin1(vp, vl);
+    if (key === null || value === null) return Status.InvalidMemoryAccess;
+    const map = mapOf(type);
+    if (map === null) return Status.BadArgument;
+    if (replace) map.replace(key, value);
+    else map.add(key, value);
+    return Status.Ok;
+  };
+
   const getBuffer = (type: number): Uint8Array | null => {
     if (type === BufferType.VmConfiguration) return vm.vmConfig;
     if (type === BufferType.PluginConfiguration) return ctx().configReadable ? vm.pluginConfig : null;
@@ -161,25 +174,12 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
     },
 
     proxy_add_header_map_value(type: number, kp: number, kl: number, vp: number, vl: number): number {
-      if ((type >>> 0) > MAX_MAP_TYPE) return Status.BadArgument;
-      const key = mem.latin1(kp, kl);
-      const value = mem.latin1(vp, vl);
-      if (key === null || value === null) return Status.InvalidMemoryAccess;
-      const map = mapOf(type);
-      if (map === null) return Status.BadArgument;
-      map.add(key, value);
-      return Status.Ok;
+      return writeLine(type, kp, kl, vp, vl, false);
     },
 
+    // Envoy's replace is setCopy: every line of the key removed, then one added (hosts.md §4.1)
     proxy_replace_header_map_value(type: number, kp: number, kl: number, vp: number, vl: number): number {
-      if ((type >>> 0) > MAX_MAP_TYPE) return Status.BadArgument;
-      const key = mem.latin1(kp, kl);
-      const value = mem.latin1(vp, vl);
-      if (key === null || value === null) return Status.InvalidMemoryAccess;
-      const map = mapOf(type);
-      if (map === null) return Status.BadArgument;
-      map.replace(key, value);
-      return Status.Ok;
+      return writeLine(type, kp, kl, vp, vl, true);
     },
 
     proxy_remove_header_map_value(type: number, kp: number, kl: number): number {
