@@ -54,7 +54,7 @@ build/fixtures/.built: $(FIXTURE_SOURCES) tests/fixtures/build.mjs $(NPM_STAMP)
 	@mkdir -p build/fixtures && touch $@
 
 check-imports: build/cors.wasm
-	node ../shared/tools/check-imports.mjs build/cors.wasm
+	node tools/check-imports.mjs build/cors.wasm
 
 run: build
 	node bin/cors-proxy-wasm.mjs serve
@@ -68,7 +68,7 @@ build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) $< -o $@ --config asconfig.json --target release
 
 # Results go to build/bench/results.md (+ .json); copy them to bench/RESULTS.md with the machine and date.
-# --no-liftoff: proxy-wasm-cpp-host starts V8 that way (perf-anchors.md).
+# --no-liftoff: proxy-wasm-cpp-host starts V8 that way (docs/perf-anchors.md).
 bench: build $(BENCH_FLOORS)
 	node --no-liftoff --expose-gc dist/bench/run.js
 

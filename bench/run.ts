@@ -1,7 +1,7 @@
 // `make bench`: speed, size and memory of build/cors.wasm against floors built with the same toolchain
 // (bench/floors: F1 = no-op filter, F2 = the minimal host I/O of any CORS filter), all run through our
 // Envoy-like host in this one process, variants interleaved so machine noise hits them alike.
-// Figures are Node/V8 figures: quote them as ratios to the floors, never as Envoy latency (perf-anchors §L).
+// Figures are Node/V8 figures: quote them as ratios to the floors, never as Envoy latency (docs/perf-anchors.md §L).
 import { readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { cpus, totalmem, platform, release } from "node:os";

@@ -69,7 +69,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   // a cache replaying them merely costs detailed timings.)
   p.varyOnOrigin = !p.anyOriginLiteral || (p.timingOrigins.size > 0 && !p.timingAll);
 
-  // Local replies carry all their headers (hosts.md §0.6); Envoy keeps a content-type the filter sets.
+  // Local replies carry all their headers (host-facts.md §0.6); Envoy keeps a content-type the filter sets.
   const textPlain = new HeaderPair("content-type", "text/plain");
   p.forbiddenPreflightHeaders = [textPlain, new HeaderPair("vary", VARY_PREFLIGHT)];
   p.forbiddenActualHeaders = p.varyOnOrigin ? [textPlain, new HeaderPair("vary", VARY_ORIGIN)] : [textPlain];

@@ -32,7 +32,7 @@ export function compilePlugin(config: PluginConfig): CompiledPlugin {
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     const c = new CompiledRule(compilePolicy(r.config), r.routes, r.domains, r.services);
-    // Higress's framework (hosts.md §6.3): `_match_route_` makes a route rule (AND `_match_service_` when
+    // Higress's framework (host-facts.md §6.3): `_match_route_` makes a route rule (AND `_match_service_` when
     // present; a domain beside it is ignored); else `_match_domain_` a domain rule (services ignored);
     // else a service rule.
     if (c.routes !== null) { out.needsRoute = true; c.domains = null; }

@@ -1,4 +1,4 @@
-// Higress `_rules_` (spec §5, hosts.md §6.2–6.3): each entry = a configuration of its own (parsed alone, with
+// Higress `_rules_` (spec §5, host-facts.md §6.2–6.3): each entry = a configuration of its own (parsed alone, with
 // defaults — no merging with the global keys) plus match keys. Kind, as Higress's framework decides it:
 // `_match_route_` → route rule (AND `_match_service_` when present; a `_match_domain_` beside it is ignored);
 // else `_match_domain_` → domain rule (a `_match_service_` beside it is ignored); else `_match_service_`.

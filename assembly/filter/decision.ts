@@ -1,6 +1,6 @@
 // The outcome of one request's CORS decision: its classification, verdict and reason (for metrics and the
 // debug line), what the filter does with the request, and the exact grant headers for the response.
-// Kept in the per-request context: Envoy makes request headers unreadable after Continue (hosts.md §4.1).
+// Kept in the per-request context: Envoy makes request headers unreadable after Continue (host-facts.md §4.1).
 
 export const enum Kind { NotCors = 0, Preflight = 1, Actual = 2 }
 export const enum Verdict { Skipped = 0, Allowed = 1, Rejected = 2 }

@@ -1,5 +1,5 @@
 // The per-request context: decide in proxy_on_request_headers (the only time request headers are readable
-// in Envoy, hosts.md §4.1), keep the Decision, apply it in proxy_on_response_headers.
+// in Envoy, host-facts.md §4.1), keep the Decision, apply it in proxy_on_response_headers.
 
 import {
   HttpContext, RootContext, Action, MapType, LogLevel, getHeader, getProperty, sendLocalResponse, log,
@@ -115,7 +115,7 @@ export class CorsHttp extends HttpContext {
   }
 
   onResponseHeaders(headerCount: u32, endOfStream: bool): Action {
-    // Envoy runs this callback for the filter's own local reply too (hosts.md §4.2): it already carries
+    // Envoy runs this callback for the filter's own local reply too (host-facts.md §4.2): it already carries
     // every header, so change nothing (no duplicated ACAO, no second local reply).
     if (this.localReply) return Action.Continue;
     const policy = this.policy;

@@ -1,5 +1,5 @@
 // The decision counters (spec §8, docs/ARCHITECTURE.md): defined once per root context. Envoy shows a
-// metric defined as `name` under /stats as `name` (the `wasmcustom.` namespace is hidden; hosts.md §4.5).
+// metric defined as `name` under /stats as `name` (the `wasmcustom.` namespace is hidden; host-facts.md §4.5).
 
 import { defineCounter, incrementCounter } from "../abi";
 import { Decision, Kind, Verdict } from "./decision";

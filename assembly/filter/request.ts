@@ -1,6 +1,6 @@
 // What the decision reads from a request, behind an interface so the decision logic can be unit tested
 // without a host. Reads are lazy: each header is fetched only when a decision step needs it (every
-// hostcall costs ~150–200 ns in Envoy, perf-anchors §a).
+// hostcall costs ~150–200 ns in Envoy, docs/perf-anchors.md §a).
 
 export abstract class RequestView {
   /** One request header (lower-case name), or null when absent. Envoy joins repeated `origin`, ACRM and ACRH
@@ -9,7 +9,7 @@ export abstract class RequestView {
   /** `:authority`: read by both rule selection (domain rules) and the same-origin check, so a view over the
    *  host fetches it at most once per request. */
   authority(): string | null { return this.header(":authority"); }
-  /** Property `xds.route_name`, falling back to `route_name` (hosts.md §4.4); null when neither exists. */
+  /** Property `xds.route_name`, falling back to `route_name` (host-facts.md §4.4); null when neither exists. */
   abstract routeName(): string | null;
   /** Property `xds.cluster_name`, falling back to `cluster_name`. */
   abstract clusterName(): string | null;

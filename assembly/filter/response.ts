@@ -21,7 +21,7 @@ const ORIGIN_TOKENS: Array<string> = ["Origin"];
 const PREFLIGHT_TOKENS: Array<string> = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
 
 /** The local preflight reply's headers: the grant and the preflight Vary (spec §2.5; local replies carry
- *  every header themselves, hosts.md §0.6). */
+ *  every header themselves, host-facts.md §0.6). */
 export function preflightReplyHeaders(d: Decision): Array<HeaderPair> {
   const h = new Array<HeaderPair>();
   const acao = d.acao;
@@ -48,7 +48,7 @@ const varyLines = new Array<string>();
 /** Rewrites the response headers of a forwarded request. */
 export function applyResponse(d: Decision): void {
   const map = MapType.ResponseHeaders;
-  // names arrive lower-cased (Envoy keys are LowerCaseString, hosts.md §4.1); only CORS and vary matter,
+  // names arrive lower-cased (Envoy keys are LowerCaseString, host-facts.md §4.1); only CORS and vary matter,
   // so the scan decodes nothing but the vary values
   varyLines.length = 0;
   let present = scanHeaders(map, CORS_NAMES, VARY, varyLines);

@@ -1,6 +1,6 @@
 // The CORS root context: parses, validates and compiles the configuration in proxy_on_configure and swaps
 // the compiled plugin whole (jub0bs/cors: "start from scratch" on reconfiguration). A rejected configuration
-// keeps the previous one (Envoy rejects the update when proxy_on_configure returns false, hosts.md §4.3).
+// keeps the previous one (Envoy rejects the update when proxy_on_configure returns false, host-facts.md §4.3).
 
 import { RootContext, HttpContext, BufferType, LogLevel, getBufferBytes, log } from "../abi";
 import { parsePluginConfig } from "../config";
@@ -14,7 +14,7 @@ export class CorsRoot extends RootContext {
   counters: Counters | null = null;
 
   onConfigure(configSize: u32): bool {
-    // The plugin configuration buffer is readable only inside proxy_on_configure (hosts.md §2.3); it may be
+    // The plugin configuration buffer is readable only inside proxy_on_configure (host-facts.md §2.3); it may be
     // zero bytes (Istio's empty Any), which means the defaults.
     let bytes: ArrayBuffer | null = null;
     if (configSize > 0) {

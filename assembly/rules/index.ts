@@ -1,4 +1,4 @@
-// Higress `_rules_` matchers (spec §5, hosts.md §6.3): pure functions, no host calls, never trap.
+// Higress `_rules_` matchers (spec §5, host-facts.md §6.3): pure functions, no host calls, never trap.
 // The filter decides WHICH rule kind applies and reads the properties; these only compare strings.
 
 /** ASCII lower-case of one UTF-16 code unit. */

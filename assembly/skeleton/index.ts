@@ -3,7 +3,7 @@
 // origins; "*" (or no allow_origins, or 0 bytes) = any origin, answered with a literal "*".
 // Allowed preflight (OPTIONS + Access-Control-Request-Method) -> local 200 with ACAO/ACAM/Vary;
 // rejected preflight -> local 403. Allowed actual request -> ACAO (+ Vary: Origin) on the response.
-// The response callback of the filter's own local reply adds nothing (Envoy runs it, hosts.md §4.2).
+// The response callback of the filter's own local reply adds nothing (Envoy runs it, host-facts.md §4.2).
 
 import {
   RootContext, HttpContext, Action, MapType, BufferType, HeaderPair, LogLevel,

@@ -1,4 +1,4 @@
-// Envoy's header map as a wasm filter sees it (hosts.md §4.1):
+// Envoy's header map as a wasm filter sees it (host-facts.md §4.1):
 // - keys lower-cased (Http::LowerCaseString), pseudo-headers kept before regular headers;
 // - built from the wire by the codec: values trimmed of leading/trailing SP/HTAB; repeated `origin`,
 //   `access-control-request-method`, `access-control-request-headers` joined with "," (inline headers

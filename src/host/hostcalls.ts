@@ -1,5 +1,5 @@
 // The env.proxy_* host functions with Envoy's semantics (cpp-host src/exports.cc + Envoy's wasm
-// context.cc; hosts.md §1.2, §2, §4). Each returns a proxy_status_t. Kong / APISIX differences are applied
+// context.cc; host-facts.md §1.2, §2, §4). Each returns a proxy_status_t. Kong / APISIX differences are applied
 // by the linker (trap / UNIMPLEMENTED / no-op) and by a few profile checks here.
 
 import type { ContextState } from "./context.js";
@@ -177,7 +177,7 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
       return writeLine(type, kp, kl, vp, vl, false);
     },
 
-    // Envoy's replace is setCopy: every line of the key removed, then one added (hosts.md §4.1)
+    // Envoy's replace is setCopy: every line of the key removed, then one added (host-facts.md §4.1)
     proxy_replace_header_map_value(type: number, kp: number, kl: number, vp: number, vl: number): number {
       return writeLine(type, kp, kl, vp, vl, true);
     },

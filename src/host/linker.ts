@@ -1,5 +1,5 @@
 // Load checks and linking, per profile, with each host's refusal messages:
-// Envoy (hosts.md §2.1–2.4): ABI marker → link imports (missing / type mismatch / non-function) →
+// Envoy (host-facts.md §2.1–2.4): ABI marker → link imports (missing / type mismatch / non-function) →
 // instantiate → exported callback signatures → malloc (preferred) or proxy_on_memory_allocate.
 // Kong (§3.1): only env + wasi_snapshot_preview1 modules; ABI marker; malloc first; required
 // on_context_create / on_vm_start / on_configure. APISIX (§3.2): wasmtime-style link errors; missing
@@ -149,7 +149,7 @@ export function chooseAllocator(plan: LinkPlan, exports: WebAssembly.Exports): (
   throw new LoadError(plan.profile === "kong" ? "filter missing malloc" : "Wasm module is missing malloc function.");
 }
 
-/** Start functions in the order the profile calls them (hosts.md §2.3, §3.1, §3.2). */
+/** Start functions in the order the profile calls them (host-facts.md §2.3, §3.1, §3.2). */
 export function startFunctions(plan: LinkPlan, exports: WebAssembly.Exports): Array<[string, () => unknown]> {
   const f = (n: string) => (typeof exports[n] === "function" ? (exports[n] as (...a: number[]) => unknown) : null);
   const out: Array<[string, () => unknown]> = [];

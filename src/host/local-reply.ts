@@ -1,4 +1,4 @@
-// Envoy's local reply (Http::Utility::sendLocalReply / encodeLocalReply, hosts.md §4.2, §4.3):
+// Envoy's local reply (Http::Utility::sendLocalReply / encodeLocalReply, host-facts.md §4.2, §4.3):
 // headers = :status, then the module's headers (addCopy: duplicates possible), then for a non-empty body
 // content-length and — unless the module set one — content-type: text/plain.
 

@@ -120,7 +120,7 @@ export function latin1(b: Buffer, start: number, end: number): string {
   return nativeLatin1 ? nativeLatin1.call(b, start, end) : b.toString("latin1", start, end);
 }
 
-/** Parses a proxy-wasm serialized pair map (hosts.md §1.3). null = malformed. */
+/** Parses a proxy-wasm serialized pair map (host-facts.md §1.3). null = malformed. */
 export function parsePairs(b: Uint8Array): Array<[string, string]> | null {
   if (b.length === 0) return [];
   if (b.length < 4) return b.length === 1 && b[0] === 0 ? [] : null;

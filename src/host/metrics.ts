@@ -1,4 +1,4 @@
-// Envoy's wasm metrics (hosts.md §4.5; envoy source/extensions/common/wasm/context.cc defineMetric /
+// Envoy's wasm metrics (host-facts.md §4.5; envoy source/extensions/common/wasm/context.cc defineMetric /
 // incrementMetric / recordMetric / getMetric):
 // - ids encode the type in the low 2 bits (kMetricTypeMask 0x3), each define takes the next id of its type
 //   (kMetricIdIncrement 0x4): a redefinition gets a NEW id bound to the SAME stat (counterFromElements);

@@ -1,4 +1,4 @@
-// Import tables per host profile (hosts.md §2.2, §3.1, §3.2, §3.4) and each profile's load rules.
+// Import tables per host profile (host-facts.md §2.2, §3.1, §3.2, §3.4) and each profile's load rules.
 // A table maps "module.name" → signature (params/results, i=i32 I=i64) plus how the host behaves:
 // "impl" = the host's implementation, "trap" = linked but traps when called (Kong NYI),
 // "unimplemented" = returns UNIMPLEMENTED (12), "noop" = returns OK and does nothing (APISIX).
@@ -123,14 +123,14 @@ export const WASI_SIGS: Record<string, [string, string]> = {
 };
 
 // Envoy's FOR_ALL_WASI_FUNCTIONS at the pin with cpp-host #427 (beb8a4e, the older of the two pins seen in
-// envoyproxy/envoy; hosts.md §2.2). Registered under both wasi_unstable and wasi_snapshot_preview1.
+// envoyproxy/envoy; host-facts.md §2.2). Registered under both wasi_unstable and wasi_snapshot_preview1.
 export const ENVOY_WASI = [
   "fd_write", "fd_read", "fd_seek", "fd_close", "fd_fdstat_get", "environ_get", "environ_sizes_get",
   "args_get", "args_sizes_get", "clock_time_get", "random_get", "proc_exit", "path_open",
   "fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_set_flags", "sched_yield", "poll_oneoff",
 ];
 
-// Host calls allowed while the start function runs (cpp-host startVm setRestrictedCallback; hosts.md §2.3).
+// Host calls allowed while the start function runs (cpp-host startVm setRestrictedCallback; host-facts.md §2.3).
 export const ENVOY_START_ALLOWED = new Set([
   "env.emscripten_notify_memory_growth",
   "env.proxy_log",
@@ -143,7 +143,7 @@ export const ENVOY_START_ALLOWED = new Set([
   ].flatMap((n) => [`wasi_snapshot_preview1.${n}`, `wasi_unstable.${n}`]),
 ]);
 
-// Kong ngx_wasm_module host table (hosts.md §3.1).
+// Kong ngx_wasm_module host table (host-facts.md §3.1).
 const KONG_IMPL = [
   "log", "get_current_time_nanoseconds", "set_effective_context", "set_tick_period_milliseconds",
   "get_buffer_bytes", "set_buffer_bytes", "get_header_map_pairs", "set_header_map_pairs",
@@ -163,7 +163,7 @@ const KONG_WASI = [
   "fd_prestat_dir_name", "sched_yield", "poll_oneoff", "path_open",
 ];
 
-// APISIX wasm-nginx-module host_apis (hosts.md §3.2).
+// APISIX wasm-nginx-module host_apis (host-facts.md §3.2).
 const APISIX_IMPL = [
   "set_effective_context", "get_property", "set_property", "log", "get_buffer_bytes", "send_local_response",
   "send_http_response", "get_configuration", "get_header_map_pairs", "get_header_map_value",
@@ -214,14 +214,14 @@ export function importTable(profile: Profile, abi: AbiVersion): ImportTable {
   } else if (profile === "kong") {
     for (const n of KONG_IMPL) put(t, `env.proxy_${n}`, sigOf(n), "impl");
     for (const n of KONG_TRAP) put(t, `env.proxy_${n}`, sigOf(n), "trap");
-    // Kong declares proxy_get_log_level with two i32 parameters (hosts.md §3.1).
+    // Kong declares proxy_get_log_level with two i32 parameters (host-facts.md §3.1).
     put(t, "env.proxy_get_log_level", [i(2), "i"], "trap");
     for (const n of KONG_WASI) put(t, `wasi_snapshot_preview1.${n}`, WASI_SIGS[n], "impl");
   } else {
     for (const n of APISIX_IMPL) put(t, `env.proxy_${n}`, sigOf(n), "impl");
     for (const n of APISIX_UNIMPLEMENTED) put(t, `env.proxy_${n}`, sigOf(n), "unimplemented");
     for (const n of APISIX_NOOP) put(t, `env.proxy_${n}`, sigOf(n), "noop");
-    // APISIX declares proxy_get_metric as (i32, i64) (hosts.md §3.2).
+    // APISIX declares proxy_get_metric as (i32, i64) (host-facts.md §3.2).
     put(t, "env.proxy_get_metric", ["iI", "i"], "noop");
     // wasmtime_linker_define_wasi: the whole preview1 set.
     for (const [n, s] of Object.entries(WASI_SIGS)) put(t, `wasi_snapshot_preview1.${n}`, s, "impl");

@@ -1,4 +1,4 @@
-// proxy_get_property path resolution per profile (hosts.md §4.4, §3.1, §3.2).
+// proxy_get_property path resolution per profile (host-facts.md §4.4, §3.1, §3.2).
 // Envoy: path segments joined by \0; wasm-only plugin_name / plugin_root_id / plugin_vm_id; xds.* from the
 // host's route/cluster; request.* from the request headers; top-level route_name / cluster_name only with
 // `legacyProperties` (Higress fork; upstream Envoy ≥1.33 removed them). Anything unknown → NOT_FOUND.

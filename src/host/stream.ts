@@ -1,4 +1,4 @@
-// One HTTP stream through the filter, with Envoy's order and map windows (hosts.md §2.3, §4.1–4.3):
+// One HTTP stream through the filter, with Envoy's order and map windows (host-facts.md §2.3, §4.1–4.3):
 // proxy_on_context_create(ctx, root) → proxy_on_request_headers → (local reply: deferred until the callback
 // returns, the callback's result forced to Stop, the reply encoded through the SAME filter's
 // proxy_on_response_headers) → proxy_on_response_headers → proxy_on_done → proxy_on_log → proxy_on_delete.

@@ -1,4 +1,4 @@
-// Public types and proxy-wasm enums of the host (hosts.md §1.3).
+// Public types and proxy-wasm enums of the host (host-facts.md §1.3).
 
 /** Header lines in order: [name, value]. Names as given; the host lower-cases them. */
 export type HeaderList = Array<[string, string]>;

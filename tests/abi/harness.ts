@@ -1,5 +1,5 @@
 // A minimal proxy-wasm ABI 0.2.1 host for the ABI layer's tests. It copies the cpp-host / Envoy
-// behaviour that matters here (hosts.md §2, §4): `_initialize` first, data handed back through the
+// behaviour that matters here (host-facts.md §2, §4): `_initialize` first, data handed back through the
 // module's `malloc`, NotFound for a missing header or property, BadArgument for an unavailable map,
 // get_buffer_bytes answers Ok without writing for 0 bytes, the plugin configuration is readable only
 // inside proxy_on_configure, and a local reply runs through proxy_on_response_headers.

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT, ensureBuilt, buildProbe } from "./harness.js";
 
-const CHECK = join(ROOT, "..", "shared", "tools", "check-imports.mjs");
+const CHECK = join(ROOT, "tools", "check-imports.mjs");
 const EXPECTED_EXPORTS = [
   "_initialize", "malloc", "memory", "proxy_abi_version_0_2_1", "proxy_on_configure", "proxy_on_context_create",
   "proxy_on_delete", "proxy_on_done", "proxy_on_log", "proxy_on_memory_allocate", "proxy_on_request_headers",

@@ -1,4 +1,4 @@
-// Loading ../shared/conformance/cases.json and the comparison rules of its README (shared by the conformance
+// Loading tests/conformance/cases.json and the comparison rules of its README (shared by the conformance
 // test and any tool that replays the cases).
 import { readFileSync } from "node:fs";
 import type { HeaderList } from "../../src/host/index.js";
@@ -26,10 +26,10 @@ export interface ConformanceCase {
   contract_note?: string;
 }
 
-/** The cases file: $CORS_CONFORMANCE_CASES, else ../shared/conformance/cases.json next to the repository. */
+/** The cases file: $CORS_CONFORMANCE_CASES, else tests/conformance/cases.json of this repository. */
 export function casesPath(): string {
   return process.env.CORS_CONFORMANCE_CASES ??
-    new URL("../../../../shared/conformance/cases.json", import.meta.url).pathname;
+    new URL("../../../tests/conformance/cases.json", import.meta.url).pathname;
 }
 
 export function loadCases(): ConformanceCase[] {

@@ -1,4 +1,4 @@
-// The conformance suite: EVERY case of ../shared/conformance/cases.json through the real build/cors.wasm in
+// The conformance suite: EVERY case of tests/conformance/cases.json through the real build/cors.wasm in
 // the Envoy-faithful host (src/host), one node:test test per case id, run exactly as the suite's README says.
 // A case that fails stays failing: cases are never edited or skipped here.
 import { test } from "node:test";

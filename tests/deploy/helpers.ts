@@ -37,7 +37,7 @@ export function protoJson(value: unknown): string {
   return JSON.stringify(sort(value));
 }
 
-/** The Higress controller's convertIstioWasmPlugin (hosts.md §6.2): defaultConfig + matchRules → one object. */
+/** The Higress controller's convertIstioWasmPlugin (host-facts.md §6.2): defaultConfig + matchRules → one object. */
 export function higressController(spec: Obj): Obj | null {
   if (isObject(spec.pluginConfig)) return spec.pluginConfig;
   let result: Obj | null = null;

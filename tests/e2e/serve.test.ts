@@ -1,5 +1,5 @@
 // End to end: `npx --no-install cors-proxy-wasm serve` running the real build/cors.wasm in the host, over
-// real HTTP, against test upstreams. Assertions follow ../shared/spec/behaviour.md, not any one build.
+// real HTTP, against test upstreams. Assertions follow docs/behaviour.md, not any one build.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { all, deadPort, header, request, upstream, type TestUpstream } from "../proxy/helpers.js";

@@ -1,4 +1,4 @@
-// A trap fails the VM; failure policy (hosts.md §4.3).
+// A trap fails the VM; failure policy (host-facts.md §4.3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { load, probe } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Per-request lifecycle and header maps (hosts.md §4.1, behaviour.md §2).
+// Per-request lifecycle and header maps (host-facts.md §4.1, behaviour.md §2).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { callbacks, load, probe, result, results } from "./helpers.js";

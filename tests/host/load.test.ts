@@ -1,4 +1,4 @@
-// Load refusals and link profiles (hosts.md §2.1–2.4, §3.1, §3.2, §3.4).
+// Load refusals and link profiles (host-facts.md §2.1–2.4, §3.1, §3.2, §3.4).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LoadError, PORTABLE_IMPORTS, ProxyWasmHost } from "../../src/host/index.js";

@@ -1,4 +1,4 @@
-// proxy_send_local_response as Envoy does it (hosts.md §4.2).
+// proxy_send_local_response as Envoy does it (host-facts.md §4.2).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { callbacks, load, messages, probe, result } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Metrics (hosts.md §4.5; Envoy wasm context.cc define/increment/record/getMetric).
+// Metrics (host-facts.md §4.5; Envoy wasm context.cc define/increment/record/getMetric).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { load, messages, probe, result } from "./helpers.js";

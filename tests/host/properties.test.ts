@@ -1,4 +1,4 @@
-// proxy_get_property (hosts.md §4.4, §3.1, §3.2).
+// proxy_get_property (host-facts.md §4.4, §3.1, §3.2).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { load, probe, result } from "./helpers.js";

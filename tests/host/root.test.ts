@@ -1,5 +1,5 @@
 // The root context: proxy_on_context_create(root, 0), proxy_on_vm_start, proxy_on_configure; the
-// configuration buffers (hosts.md §2.3, §4.3; cpp-host exports.cc get_buffer_bytes).
+// configuration buffers (host-facts.md §2.3, §4.3; cpp-host exports.cc get_buffer_bytes).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { callbacks, load, result } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Start functions and restricted host calls during start (hosts.md §2.3, §3.1, §3.2).
+// Start functions and restricted host calls during start (host-facts.md §2.3, §3.1, §3.2).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { load, loadError, messages } from "./helpers.js";

@@ -1,6 +1,6 @@
 // Shared helpers of the spec-clause tests (tests/spec/*.test.ts): every test runs the REAL build/cors.wasm
 // (or $CORS_WASM) through the Envoy-faithful host in src/host, a fresh VM per configuration.
-// The contract is ../shared/spec/behaviour.md; docs/spec-coverage.md maps each clause to its test.
+// The contract is docs/behaviour.md; docs/spec-coverage.md maps each clause to its test.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { ProxyWasmHost } from "../../src/host/index.js";

@@ -1,7 +1,7 @@
 // assembly/compile (+ the pure parsers the hot path uses): origin parsing, origin matching incl. attack
 // origins, ACRH bounds, Vary merge, golden canonical dumps. Loads build/test/compile.wasm
 // (tests/unit/assembly/compile.ts) with @assemblyscript/loader. Expected values come from the spec
-// (../shared/spec/behaviour.md §1–§4), not from the module's output.
+// (docs/behaviour.md §1–§4), not from the module's output.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadUnit } from "./loader.js";

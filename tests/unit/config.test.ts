@@ -2,12 +2,13 @@
 // Loads build/test/config.wasm (tests/unit/assembly/config.ts) with @assemblyscript/loader.
 // Tables: invalid configs (error path + words, every error kind of §1), valid configs → normalised typed config
 // (expected values written from the spec), warnings, robustness (random bytes / mutations never trap), and every
-// `kind: "config"` case of ../shared/conformance/cases.json (plus: every request case's config is accepted).
+// `kind: "config"` case of tests/conformance/cases.json (plus: every request case's config is accepted).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { loadUnit } from "./loader.js";
 import { xorshift32 } from "../cases/prng.js";
+import { loadCases } from "../conformance/cases.js";
 
 interface ConfigExports extends Record<string, unknown> {
   parseConfigReport(json: number): number;
@@ -322,7 +323,7 @@ const valid: Valid[] = [
     rejectActual: true, mode: "report_only", debug: true, timingAllowOrigins: ["https://a.example.com", "null"] }],
   ["explicit defaults", { preflight_status: 200, on_disallowed: "reject", mode: "enforce", allow_credentials: false, allow_origins: ["*"] },
     { ...DEFAULTS }],
-  ["_rules_ only: no global; each rule parsed alone with defaults (hosts.md §6.2 example, minus the global)", {
+  ["_rules_ only: no global; each rule parsed alone with defaults (host-facts.md §6.2 example, minus the global)", {
     _rules_: [
       { allow_origins: ["https://a.example.com"], _match_route_: ["default/foo"] },
       { allow_origins: ["https://b.example.com"], allow_credentials: true, _match_domain_: ["*.example.com", "api.example.org"] },
@@ -504,14 +505,10 @@ interface ConformanceCase {
   id: string; kind: string; config: unknown;
   expect: { config_rejected?: boolean; error_mentions?: string[] };
 }
-const casesUrl = new URL("../../../../shared/conformance/cases.json", import.meta.url);
-// The shared suite sits beside the repository (as in CI); a missing file fails the run, never skips it.
-const cases: ConformanceCase[] = JSON.parse(readFileSync(casesUrl, "utf8"));
-describe("config: conformance cases (../shared/conformance/cases.json)", () => {
-  if (cases.length === 0) {
-    test("cases.json present", { skip: "../shared/conformance/cases.json not found" }, () => {});
-    return;
-  }
+// The repository's conformance table; a missing or empty file fails the run, never skips it.
+const cases = loadCases() as unknown as ConformanceCase[];
+describe("config: conformance cases (tests/conformance/cases.json)", () => {
+  test("cases.json has config cases", () => assert.ok(cases.filter((x) => x.kind === "config").length > 10));
   for (const c of cases.filter((x) => x.kind === "config")) {
     test(`${c.id}: ${c.expect.config_rejected ? "rejected" : "accepted"}`, () => {
       const r = report(c.config);

@@ -1,4 +1,4 @@
-// assembly/rules: the Higress `_rules_` matchers (spec §5; hosts.md §6.3 — Higress wasm-go
+// assembly/rules: the Higress `_rules_` matchers (spec §5; host-facts.md §6.3 — Higress wasm-go
 // pkg/matcher/rule_matcher.go). Loads build/test/rules.wasm (tests/unit/assembly/rules.ts).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";

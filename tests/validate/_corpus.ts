@@ -1,6 +1,6 @@
 // The configuration corpus of the schema/filter agreement test: tests/validate/corpus/configs.json (every
 // config-error class of spec §1 and §5, boundaries, documented schema gaps) plus, read at test time, every
-// kind:"config" case and the configuration of every request case of ../shared/conformance/cases.json.
+// kind:"config" case and the configuration of every request case of tests/conformance/cases.json.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, buildGoTool, run, tempDir } from "./_util.js";
@@ -21,7 +21,7 @@ interface RawEntry { id: string; expect?: "accept" | "reject"; config?: unknown;
 interface Case { id: string; kind: string; config: unknown; expect: { config_rejected?: boolean } }
 
 export const SCHEMA = join(ROOT, "schema", "cors-proxy-wasm.schema.json");
-export const SHARED_CASES = join(ROOT, "..", "shared", "conformance", "cases.json");
+export const CONFORMANCE_CASES = join(ROOT, "tests", "conformance", "cases.json");
 
 export function loadCorpus(): CorpusEntry[] {
   const out: CorpusEntry[] = [];
@@ -35,16 +35,16 @@ export function loadCorpus(): CorpusEntry[] {
       origin: "tests/validate/corpus/configs.json",
     });
   }
-  if (!existsSync(SHARED_CASES)) throw new Error(`${SHARED_CASES} is missing: the conformance part of the corpus cannot be built`);
-  const cases = JSON.parse(readFileSync(SHARED_CASES, "utf8")) as Case[];
+  if (!existsSync(CONFORMANCE_CASES)) throw new Error(`${CONFORMANCE_CASES} is missing: the conformance part of the corpus cannot be built`);
+  const cases = JSON.parse(readFileSync(CONFORMANCE_CASES, "utf8")) as Case[];
   const seenRequestConfigs = new Set<string>();
   for (const c of cases) {
     const text = JSON.stringify(c.config);
     if (c.kind === "config") {
-      out.push({ id: `conformance ${c.id}`, text, expect: c.expect.config_rejected ? "reject" : "accept", origin: "shared/conformance/cases.json" });
+      out.push({ id: `conformance ${c.id}`, text, expect: c.expect.config_rejected ? "reject" : "accept", origin: "tests/conformance/cases.json" });
     } else if (!seenRequestConfigs.has(text)) {
       seenRequestConfigs.add(text);
-      out.push({ id: `conformance ${c.id} (request case config)`, text, expect: "accept", origin: "shared/conformance/cases.json" });
+      out.push({ id: `conformance ${c.id} (request case config)`, text, expect: "accept", origin: "tests/conformance/cases.json" });
     }
   }
   return out;

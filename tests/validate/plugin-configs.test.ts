@@ -27,7 +27,7 @@ function files(dir: string): string[] {
   return out.sort();
 }
 
-/** Higress controller (pkg/ingress/config/ingress_config.go convertIstioWasmPlugin, hosts.md §6.2). */
+/** Higress controller (pkg/ingress/config/ingress_config.go convertIstioWasmPlugin, host-facts.md §6.2). */
 function higressJson(spec: Obj): string | null {
   if (spec.pluginConfig) return JSON.stringify(spec.pluginConfig);
   const out: Obj = spec.defaultConfigDisable ? {} : { ...(spec.defaultConfig ?? {}) };
@@ -112,7 +112,7 @@ test("every plugin configuration inside every example is accepted by the JSON Sc
   assert.deepEqual(problems, [], problems.join("\n"));
 });
 
-test("the Higress controller's assembly of _rules_ is what the test reproduces (hosts.md §6.2)", () => {
+test("the Higress controller's assembly of _rules_ is what the test reproduces (host-facts.md §6.2)", () => {
   const t = higressJson({
     defaultConfig: { allow_origins: ["*"] },
     matchRules: [

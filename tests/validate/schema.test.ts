@@ -1,6 +1,6 @@
 // schema/cors-proxy-wasm.schema.json: a valid draft 2020-12 schema usable by editors, covering every key of spec §1,
 // and in exact agreement with the filter: on the corpus (tests/validate/corpus/configs.json + every config of
-// ../shared/conformance/cases.json) the schema accepts exactly what proxy_on_configure of build/cors.wasm accepts.
+// tests/conformance/cases.json) the schema accepts exactly what proxy_on_configure of build/cors.wasm accepts.
 // Entries marked schema_gap are the rules JSON Schema cannot express (docs/validation.md): for those the test
 // asserts the documented disagreement, so a gap that closes (or a new one) is noticed.
 import { test } from "node:test";
@@ -16,7 +16,7 @@ const schema = JSON.parse(readFileSync(SCHEMA, "utf8")) as Obj;
 
 /** The keys of the configuration table of spec §1. */
 function specKeys(): string[] {
-  const spec = readFileSync(join(ROOT, "..", "shared", "spec", "behaviour.md"), "utf8");
+  const spec = readFileSync(join(ROOT, "docs", "behaviour.md"), "utf8");
   const section = spec.slice(spec.indexOf("## 1. Configuration"), spec.indexOf("## 2."));
   const keys = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
   assert.ok(keys.length >= 15, `spec §1 table not found (found ${keys.length} keys)`);
