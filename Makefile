@@ -50,7 +50,7 @@ build/test/%.wasm: tests/unit/assembly/%.ts $(AS_SOURCES) $(NPM_STAMP)
 FIXTURE_SOURCES := $(shell find tests/fixtures -name '*.ts' 2>/dev/null)
 fixtures: build/fixtures/.built
 build/fixtures/.built: $(FIXTURE_SOURCES) tests/fixtures/build.mjs $(NPM_STAMP)
-	@if [ -f tests/fixtures/build.mjs ]; then node tests/fixtures/build.mjs; fi
+	node tests/fixtures/build.mjs
 	@mkdir -p build/fixtures && touch $@
 
 check-imports: build/cors.wasm
