@@ -1,7 +1,7 @@
 // CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
 
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
-import { asciiLower } from "../config/messages";
+import { asciiLower } from "../ascii";
 import { Regex } from "../regex";
 import { HeaderPair } from "../abi/types";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";

@@ -3,7 +3,7 @@
 
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
 import { OriginPattern, PortRule } from "../config/types";
-import { asciiLower } from "../config/messages";
+import { asciiLower } from "../ascii";
 
 export function describePolicy(p: Policy): string {
   const lines = new Array<string>();

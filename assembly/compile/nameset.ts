@@ -2,7 +2,7 @@
 // string, so the hot path never allocates a lower-cased copy (RFC 9110 §5.1: field names are
 // case-insensitive). Open addressing, power-of-two table, load factor ≤ 1/2. Built once at configure time.
 
-import { foldHash, equalsFolded, lowerSlice } from "./chars";
+import { foldHash, equalsFolded, lowerSlice } from "../ascii";
 
 export class NameSet {
   /** Lower-cased members, in insertion order (for the canonical dump). */

@@ -1,7 +1,7 @@
 // The strict request-Origin parser (spec §3): `scheme "://" host [":" port]`, nothing else.
 // It never allocates for a well-formed, already normalised origin (what browsers send) and never traps.
 
-import { charAt, lower, isAlpha, isDigit, lowerSlice, equalsFolded } from "./chars";
+import { charAt, lower, isAlpha, isDigit, lowerSlice, equalsFolded } from "../ascii";
 
 /** Longer Origin values match nothing (spec §3, §6: parsers are bounded). */
 export const MAX_ORIGIN_LENGTH = 2048;

@@ -19,9 +19,6 @@ export class CompiledPlugin {
   /** null: the configuration holds only `_rules_` — unmatched requests are not touched (spec §5). */
   global: Policy | null = null;
   rules: Array<CompiledRule> = [];
-  /** Some rule matches on the route name / on the cluster name (read those properties only then). */
-  needsRoute: bool = false;
-  needsService: bool = false;
 }
 
 export function compilePlugin(config: PluginConfig): CompiledPlugin {
@@ -35,9 +32,8 @@ export function compilePlugin(config: PluginConfig): CompiledPlugin {
     // Higress's framework (host-facts.md §6.3): `_match_route_` makes a route rule (AND `_match_service_` when
     // present; a domain beside it is ignored); else `_match_domain_` a domain rule (services ignored);
     // else a service rule.
-    if (c.routes !== null) { out.needsRoute = true; c.domains = null; }
+    if (c.routes !== null) c.domains = null;
     else if (c.domains !== null) c.services = null;
-    if (c.services !== null) out.needsService = true;
     out.rules.push(c);
   }
   return out;

@@ -4,7 +4,7 @@
 // A lookup walks the request host's labels right to left once, touching only the leaves on its path.
 
 import { OriginPattern, PortRule } from "../config/types";
-import { charAt, foldHash, equalsFolded, lowerSlice } from "./chars";
+import { charAt, foldHash, equalsFolded, lowerSlice } from "../ascii";
 import { ParsedOrigin, defaultPort } from "./origin";
 
 /** Scheme + port part of one pattern. */

@@ -4,7 +4,8 @@
 import { JsonKind, JsonValue } from "../json/value";
 import { Regex } from "../regex/index";
 import { CorsConfig, Mode, OnDisallowed } from "./types";
-import { asciiLower, asciiUpper, Diagnostics, editDistance, indexPath, quote } from "./messages";
+import { Diagnostics, editDistance, indexPath, quote } from "./messages";
+import { asciiLower, asciiUpper } from "../ascii";
 import { checkOrigin } from "./origins";
 import { checkPattern } from "./patterns";
 import { checkMaxAge } from "./duration";

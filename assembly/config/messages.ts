@@ -73,32 +73,3 @@ export function editDistance(a: string, b: string): i32 {
   return prev[m];
 }
 
-export function asciiLower(s: string): string {
-  let changed = false;
-  for (let i = 0, n = s.length; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) { changed = true; break; }
-  }
-  if (!changed) return s;
-  const buf = new Uint16Array(s.length);
-  for (let i = 0, n = s.length; i < n; i++) {
-    const c = s.charCodeAt(i);
-    buf[i] = <u16>(c >= 0x41 && c <= 0x5a ? c + 32 : c);
-  }
-  return String.UTF16.decodeUnsafe(buf.dataStart, <usize>s.length << 1);
-}
-
-export function asciiUpper(s: string): string {
-  let changed = false;
-  for (let i = 0, n = s.length; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x7a) { changed = true; break; }
-  }
-  if (!changed) return s;
-  const buf = new Uint16Array(s.length);
-  for (let i = 0, n = s.length; i < n; i++) {
-    const c = s.charCodeAt(i);
-    buf[i] = <u16>(c >= 0x61 && c <= 0x7a ? c - 32 : c);
-  }
-  return String.UTF16.decodeUnsafe(buf.dataStart, <usize>s.length << 1);
-}

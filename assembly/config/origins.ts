@@ -2,7 +2,8 @@
 // An origin is `scheme "://" host [":" port]`: scheme and host lower-cased, default port (:80 http, :443 https)
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
-import { asciiLower, quote } from "./messages";
+import { quote } from "./messages";
+import { asciiLower, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -20,8 +21,6 @@ export class OriginParts {
   trailingSlash: bool = false;
 }
 
-function isAlpha(c: i32): bool { return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a); }
-function isDigit(c: i32): bool { return c >= 0x30 && c <= 0x39; }
 
 /** "" when `s` is a valid URL scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`). */
 export function schemeValid(s: string): bool {

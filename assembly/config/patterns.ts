@@ -5,7 +5,8 @@
 // label (`*.com`), are errors that point to allow_origin_regexes.
 
 import { OriginPattern, PortRule } from "./types";
-import { asciiLower, quote } from "./messages";
+import { quote } from "./messages";
+import { asciiLower } from "../ascii";
 import {
   characterProblem, defaultPort, MAX_ORIGIN_BYTES, parseIPv6, parsePort, regularHostProblem, schemeValid,
   serializeIPv6, splitOrigin,

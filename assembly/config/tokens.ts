@@ -1,22 +1,12 @@
 // RFC 9110 §5.6.2 token: 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
 // / "`" / "|" / "~" / DIGIT / ALPHA. Method names (§9.1) and field names (§5.1) are tokens.
 
-export function isTchar(c: i32): bool {
-  if (c >= 0x61 && c <= 0x7a) return true; // a-z
-  if (c >= 0x41 && c <= 0x5a) return true; // A-Z
-  if (c >= 0x30 && c <= 0x39) return true; // 0-9
-  switch (c) {
-    case 0x21: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27: case 0x2a: case 0x2b:
-    case 0x2d: case 0x2e: case 0x5e: case 0x5f: case 0x60: case 0x7c: case 0x7e:
-      return true;
-  }
-  return false;
-}
+import { isTchar } from "../ascii";
 
 export function isToken(s: string): bool {
   const n = s.length;
   if (n == 0) return false;
-  for (let i = 0; i < n; i++) if (!isTchar(s.charCodeAt(i))) return false;
+  for (let i = 0; i < n; i++) if (!isTchar(<u32>s.charCodeAt(i))) return false;
   return true;
 }
 
@@ -26,7 +16,7 @@ export function tokenProblem(s: string): string {
   if (n == 0) return "is empty";
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (isTchar(c)) continue;
+    if (isTchar(<u32>c)) continue;
     if (c == 0x2c) return "contains a comma: list each name as its own array entry";
     if (c == 0x20 || c == 0x09) return "contains whitespace: list each name as its own array entry, without spaces";
     if (c < 0x20 || c == 0x7f) return "contains a control character";

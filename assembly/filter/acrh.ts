@@ -4,7 +4,7 @@
 // Envoy joins with ","), so the parser tolerates those within fixed budgets and never echoes a non-token.
 
 import { NameSet } from "../compile/nameset";
-import { charAt, isTchar, lower } from "../compile/chars";
+import { charAt, isTchar, isOws, lower } from "../ascii";
 
 /** At most 64 comma-separated elements (empty ones count) and 8 KiB: over the bound = disallowed. */
 export const MAX_ACRH_ELEMENTS = 64;
@@ -13,7 +13,6 @@ export const MAX_ACRH_BYTES = 8192;
 export const enum AcrhStatus { Ok = 0, NotAllowed = 1, Malformed = 2, TooMany = 3 }
 
 // @ts-ignore: decorator
-@inline function isOws(c: u32): bool { return c == 32 || c == 9; } // SP / HTAB (RFC 9110 §5.6.3)
 
 /** Checks every name in `value` against `allowed` (case-insensitive), or only their syntax when `any`. */
 export function checkRequestHeaders(value: string, any: bool, allowed: NameSet): AcrhStatus {

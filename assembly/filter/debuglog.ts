@@ -3,7 +3,7 @@
 // Built only when debug is on: no per-request string work otherwise.
 
 import { Decision, kindName, verdictName, reasonName } from "./decision";
-import { charAt } from "../compile/chars";
+import { charAt } from "../ascii";
 
 export function decisionLine(d: Decision, reportOnly: bool): string {
   const origin = d.origin;

@@ -3,7 +3,7 @@
 
 import { Policy } from "../compile/policy";
 import { OriginKind, ParsedOrigin, parseOriginInto } from "../compile/origin";
-import { charAt, isTchar } from "../compile/chars";
+import { charAt, isTchar } from "../ascii";
 import { RequestView } from "./request";
 import { Decision, Kind, Verdict, Reason, Reply, VaryKind } from "./decision";
 import { isSameOrigin } from "./sameorigin";

@@ -5,7 +5,7 @@
 
 import { RequestView } from "./request";
 import { ParsedOrigin, Authority, parseAuthority, rangeEqualsFolded } from "../compile/origin";
-import { charAt, equalsFolded } from "../compile/chars";
+import { charAt, equalsFolded, isOws } from "../ascii";
 import { defaultPort } from "../compile/origin";
 
 const authority = new Authority();
@@ -40,4 +40,3 @@ export function isSameOrigin(o: ParsedOrigin, req: RequestView): bool {
 }
 
 // @ts-ignore: decorator
-@inline function isOws(c: u32): bool { return c == 32 || c == 9; }

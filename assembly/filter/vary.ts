@@ -2,7 +2,7 @@
 // `vary` lines; a single-value read sees only the first and a replace would drop the others (a lost
 // `Vary: Cookie` mixes users' responses in shared caches), so the caller passes every line.
 
-import { charAt, lower } from "../compile/chars";
+import { charAt, lower, isOws } from "../ascii";
 
 /** Scratch for mergeVary, reused across calls (one merge at a time); dropped when a huge Vary grew it. */
 let spans = new Array<i32>();
@@ -26,11 +26,11 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
     const n = v.length;
     let i = 0;
     while (i < n) {
-      while (i < n && isSpace(charAt(v, i))) i++;
+      while (i < n && isOws(charAt(v, i))) i++;
       let end = i;
       while (end < n && charAt(v, end) != 44) end++;
       let last = end;
-      while (last > i && isSpace(charAt(v, last - 1))) last--;
+      while (last > i && isOws(charAt(v, last - 1))) last--;
       if (last > i && hasLineBreakOrNul(v, i, last)) dropped = true; // never re-emitted (spec §6)
       else if (last > i) {
         if (last - i == 1 && charAt(v, i) == 42) star = true;
@@ -108,4 +108,3 @@ function hasLineBreakOrNul(v: string, from: i32, to: i32): bool {
 }
 
 // @ts-ignore: decorator
-@inline function isSpace(c: u32): bool { return c == 32 || c == 9; }

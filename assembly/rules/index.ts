@@ -1,15 +1,13 @@
 // Higress `_rules_` matchers (spec §5, host-facts.md §6.3): pure functions, no host calls, never trap.
 // The filter decides WHICH rule kind applies and reads the properties; these only compare strings.
 
-/** ASCII lower-case of one UTF-16 code unit. */
-@inline function lower(c: i32): i32 {
-  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
-}
+import { charAt, lower } from "../ascii";
+
 
 /** Compares a[aFrom .. aFrom+n) with b[bFrom .. bFrom+n), ASCII case-insensitively. Ranges must be in bounds. */
 function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
   for (let i = 0; i < n; i++) {
-    if (lower(<i32>a.charCodeAt(aFrom + i)) != lower(<i32>b.charCodeAt(bFrom + i))) return false;
+    if (lower(charAt(a, aFrom + i)) != lower(charAt(b, bFrom + i))) return false;
   }
   return true;
 }

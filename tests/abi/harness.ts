@@ -61,8 +61,8 @@ export function ensureBuilt(file = "build/cors.wasm", target = "release"): Uint8
 /** Newest modification time of the files a probe build depends on. */
 function sourcesMtime(name: string): number {
   const files = [join(ROOT, "asconfig.json"), join(ROOT, "tests", "abi", "assembly", `${name}.ts`)];
-  for (const dir of ["abi", "skeleton"]) {
-    const d = join(ROOT, "assembly", dir);
+  // The ABI layer and the skeleton filter (tests/abi/assembly/lib) the probes are built from.
+  for (const d of [join(ROOT, "assembly", "abi"), join(ROOT, "tests", "abi", "assembly", "lib")]) {
     for (const f of readdirSync(d)) files.push(join(d, f));
   }
   return Math.max(...files.map((f) => statSync(f).mtimeMs));

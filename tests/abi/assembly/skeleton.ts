@@ -4,6 +4,6 @@ export * from "../../../assembly/abi/exports";
 export { malloc, malloc as proxy_on_memory_allocate } from "../../../assembly/abi/memory";
 
 import { setRootContextFactory } from "../../../assembly/abi";
-import { createSkeletonRoot } from "../../../assembly/skeleton";
+import { createSkeletonRoot } from "./lib/skeleton";
 
 setRootContextFactory(createSkeletonRoot);

@@ -1,5 +1,6 @@
-// Character helpers shared by the parsers and the lookup structures. Strings hold one char per byte
-// (docs/ARCHITECTURE.md "Conventions"), so every test here is a plain ASCII test on a UTF-16 code unit.
+// The one ASCII helper module of every AssemblyScript layer (json, config, compile, rules, filter): character
+// classes and case folding. Strings hold one char per byte (docs/ARCHITECTURE.md "Conventions"), so every
+// test here is a plain ASCII test on a UTF-16 code unit. It imports nothing, so any layer may use it.
 
 /** The code unit at `i`; callers have checked `0 <= i < s.length`. */
 // @ts-ignore: decorator
@@ -13,6 +14,10 @@
 @inline export function lower(c: u32): u32 {
   return c - 65 < 26 ? c | 32 : c;
 }
+
+/** RFC 9110 §5.6.3 OWS: SP / HTAB. */
+// @ts-ignore: decorator
+@inline export function isOws(c: u32): bool { return c == 32 || c == 9; }
 
 // @ts-ignore: decorator
 @inline export function isDigit(c: u32): bool { return c - 48 < 10; }
@@ -61,6 +66,27 @@ export function lowerSlice(s: string, start: i32, end: i32): string {
   const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
   for (let i = 0; i < n; i++) {
     store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>lower(charAt(s, start + i)));
+  }
+  return out;
+}
+
+/** ASCII lower case of the whole string (`s` itself when nothing changes). */
+export function asciiLower(s: string): string {
+  return lowerSlice(s, 0, s.length);
+}
+
+/** ASCII upper case of the whole string (`s` itself when nothing changes). */
+export function asciiUpper(s: string): string {
+  const n = s.length;
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    if (charAt(s, i) - 97 < 26) { changed = true; break; }
+  }
+  if (!changed) return s;
+  const out = changetype<string>(__new(<usize>n << 1, idof<string>()));
+  for (let i = 0; i < n; i++) {
+    const c = charAt(s, i);
+    store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>(c - 97 < 26 ? c - 32 : c));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import {
   RootContext, HttpContext, Action, MapType, BufferType, HeaderPair, LogLevel,
   getHeader, replaceHeader, addHeader, sendLocalResponse, getBufferBytes, log,
   defineCounter, incrementCounter,
-} from "../abi";
+} from "../../../../assembly/abi";
 
 export class SkeletonRoot extends RootContext {
   anyOrigin: bool = true;
