@@ -1,6 +1,6 @@
 // The Envoy benchmark (issue #9 §1): real pinned Envoy (--concurrency 1), wrk as load generator, Envoy and the
 // generator on different cores, interleaved rounds. Writes build/bench/envoy.{json,md,svg}; `make bench` copies
-// them (with the Node-host section) to bench/RESULTS.md and bench/results.svg. Settings: BENCH_ROUNDS (4),
+// them (with the Node-host section) to bench/RESULTS.md and bench/results.svg. Settings: BENCH_ROUNDS (3),
 // BENCH_SECONDS (2), BENCH_CONNECTIONS (16).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { markdown, svg, type Cell, type EnvoyResult, type Round } from "./report
 
 const ENVOY = resolve("build/envoy/envoy/_bin/envoy");
 const OUT = "build/bench";
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4), SECONDS = Number(process.env.BENCH_SECONDS ?? 2), CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3), SECONDS = Number(process.env.BENCH_SECONDS ?? 2), CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PATHS = { filter: resolve("build/cors.wasm"), F1: resolve("build/bench/noop.wasm"), F2: resolve("build/bench/minimal_io.wasm") };
 
 function ensureWrk(): void {
