@@ -59,7 +59,7 @@ check-imports: build/cors.wasm
 run: build
 	node bin/cors-proxy-wasm.mjs serve
 
-test: build
+test: build $(BENCH_FLOORS) envoy
 	node --test dist/tests/
 
 # Floors for the benchmark: same ABI layer, runtime and asc flags as the filter (bench/floors/*.ts).
@@ -67,10 +67,16 @@ BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
 build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) $< -o $@ --config asconfig.json --target release
 
-# Results go to build/bench/results.md (+ .json); copy them to bench/RESULTS.md with the machine and date.
-# --no-liftoff: proxy-wasm-cpp-host starts V8 that way (docs/perf-anchors.md).
-bench: build $(BENCH_FLOORS)
+# Two benches: the Node-host microbenchmark (bench/run.ts, fast, for development; build/bench/results.{md,json};
+# --no-liftoff: proxy-wasm-cpp-host starts V8 that way) and the Envoy benchmark (bench/envoy/run.ts, real pinned
+# Envoy + wrk; build/bench/envoy.{json,md,svg}). Both reports are then copied to bench/RESULTS.md and
+# bench/results.svg, to be committed (docs/perf.md "Benchmark in Envoy").
+bench: build $(BENCH_FLOORS) envoy
 	node --no-liftoff --expose-gc dist/bench/run.js
+	node dist/bench/envoy/run.js
+	{ printf '# Benchmark results\n\nWritten by `make bench`: the Envoy benchmark (bench/envoy/run.ts, chart: results.svg) and the Node-host microbenchmark (bench/run.ts). Only ratios within one run count.\n\n'; \
+	  cat build/bench/envoy.md; printf '\n![Envoy benchmark](results.svg)\n\n# Node-host microbenchmark\n\n'; cat build/bench/results.md; } > bench/RESULTS.md
+	cp build/bench/envoy.svg bench/results.svg
 
 oci: build/cors.wasm
 	node bin/cors-proxy-wasm.mjs oci --wasm build/cors.wasm --out build/oci
