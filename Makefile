@@ -59,7 +59,7 @@ check-imports: build/cors.wasm
 run: build
 	node bin/cors-proxy-wasm.mjs serve
 
-test: build $(BENCH_FLOORS) envoy
+test: build build/bench/noop.wasm build/bench/minimal_io.wasm envoy
 	node --test dist/tests/
 
 # Floors for the benchmark: same ABI layer, runtime and asc flags as the filter (bench/floors/*.ts).
