@@ -21,7 +21,6 @@ export class OriginParts {
   trailingSlash: bool = false;
 }
 
-
 /** "" when `s` is a valid URL scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`). */
 export function schemeValid(s: string): bool {
   if (s.length == 0 || !isAlpha(s.charCodeAt(0))) return false;

@@ -1,12 +1,12 @@
 // RFC 9110 §5.6.2 token: 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
 // / "`" / "|" / "~" / DIGIT / ALPHA. Method names (§9.1) and field names (§5.1) are tokens.
 
-import { isTchar } from "../ascii";
+import { charAt, isTchar } from "../ascii";
 
 export function isToken(s: string): bool {
   const n = s.length;
   if (n == 0) return false;
-  for (let i = 0; i < n; i++) if (!isTchar(<u32>s.charCodeAt(i))) return false;
+  for (let i = 0; i < n; i++) if (!isTchar(charAt(s, i))) return false;
   return true;
 }
 

@@ -12,8 +12,6 @@ export const MAX_ACRH_BYTES = 8192;
 
 export const enum AcrhStatus { Ok = 0, NotAllowed = 1, Malformed = 2, TooMany = 3 }
 
-// @ts-ignore: decorator
-
 /** Checks every name in `value` against `allowed` (case-insensitive), or only their syntax when `any`. */
 export function checkRequestHeaders(value: string, any: bool, allowed: NameSet): AcrhStatus {
   const n = value.length;

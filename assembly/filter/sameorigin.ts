@@ -38,5 +38,3 @@ export function isSameOrigin(o: ParsedOrigin, req: RequestView): bool {
   const port = authority.port >= 0 ? authority.port : defaultPort(o.scheme);
   return o.effectivePort == port;
 }
-
-// @ts-ignore: decorator

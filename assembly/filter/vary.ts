@@ -106,5 +106,3 @@ function hasLineBreakOrNul(v: string, from: i32, to: i32): bool {
   }
   return false;
 }
-
-// @ts-ignore: decorator

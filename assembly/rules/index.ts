@@ -3,7 +3,6 @@
 
 import { charAt, lower } from "../ascii";
 
-
 /** Compares a[aFrom .. aFrom+n) with b[bFrom .. bFrom+n), ASCII case-insensitively. Ranges must be in bounds. */
 function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
   for (let i = 0; i < n; i++) {
