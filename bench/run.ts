@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { cpus, totalmem, platform, release } from "node:os";
 import { ProxyWasmHost, type HeaderList } from "../src/host/index.js";
 import { scenarios, upstreamResponse, type Scenario } from "./scenarios.js";
+import { median } from "./stats.js";
 
 const N = Number(process.env.BENCH_N ?? 20000); // requests per sample
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
@@ -36,7 +37,6 @@ function sample(host: ProxyWasmHost, request: HeaderList, n: number): number {
   return Number(process.hrtime.bigint() - t0) / n;
 }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const quantile = (xs: number[], q: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))]; };
 const pages = (host: ProxyWasmHost): number => (host.exports.memory as WebAssembly.Memory).buffer.byteLength / 65536;
 const fmt = (x: number): string => x.toFixed(0);

@@ -2,6 +2,7 @@
 // chart, and evaluates the targets of issue #9 §2 line by line (met / missed). Pure: tests/bench feeds it a
 // recorded JSON and checks the output, so a missed target can be shown to be reported as missed.
 import { SCENARIOS, SETUPS, SETUP_LABEL, type SetupName } from "./config.js";
+import { median } from "../stats.js";
 
 export interface Round { rps: number; p50us: number; p99us: number; cpuUsPerReq: number; requests: number; non2xx: number }
 export interface Cell { setup: SetupName; scenario: string; rounds: Round[]; check: string }
@@ -14,7 +15,6 @@ export interface EnvoyResult {
   node?: { name: string; filterOverF1: number }[];
 }
 
-export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const spread = (xs: number[]) => { const m = median(xs); return m ? (Math.max(...xs) - Math.min(...xs)) / m : NaN; };
 
 export interface Summary { rps: number; spread: number; p50: number; p99: number; cpu: number }

@@ -9,6 +9,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { SCENARIOS, SETUPS, portsFor, runs, setupConfig, upstreamConfig, UPSTREAM_PORTS, type SetupName, type Scenario } from "./config.js";
 import { markdown, svg, type Cell, type EnvoyResult, type Round } from "./report.js";
+import { median } from "../stats.js";
 
 const ENVOY = resolve("build/envoy/envoy/_bin/envoy");
 const OUT = "build/bench";
@@ -76,7 +77,8 @@ function lua(s: Scenario): string {
 
 const us = (v: string, unit: string) => Number(v) * (unit === "us" ? 1 : unit === "ms" ? 1e3 : unit === "s" ? 1e6 : NaN);
 function wrk(port: number, script: string, seconds: number): { rps: number; p50us: number; p99us: number; requests: number; non2xx: number } {
-  const r = spawnSync(pin(0, ["wrk"])[0], [...pin(0, ["wrk"]).slice(1), "-t1", `-c${CONNS}`, `-d${seconds}s`, "--latency", "-s", script, `http://127.0.0.1:${port}/`], { encoding: "utf8" });
+  const argv = pin(0, ["wrk", "-t1", `-c${CONNS}`, `-d${seconds}s`, "--latency", "-s", script, `http://127.0.0.1:${port}/`]);
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
   const o = r.stdout;
   const lat = (p: string) => { const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(o); return m ? us(m[1], m[2]) : NaN; };
@@ -110,14 +112,15 @@ async function main() {
     cells.push({ setup, scenario: sc.name, rounds: [], check });
   }
 
-  // Warm-up (one short run per cell), then interleaved rounds: every round visits every cell once.
-  for (const c of cells) wrk(portsFor(c.setup).listeners[c.scenario], lua(SCENARIOS.find((s) => s.name === c.scenario)!), 1);
+  // One wrk script per scenario, written once. Warm-up (one short run per cell), then interleaved rounds:
+  // every round visits every cell once.
+  const scripts = new Map(SCENARIOS.map((s) => [s.name, lua(s)]));
+  for (const c of cells) wrk(portsFor(c.setup).listeners[c.scenario], scripts.get(c.scenario)!, 1);
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of cells) {
-      const sc = SCENARIOS.find((s) => s.name === c.scenario)!;
       const pid = envoys[c.setup]!.pid;
       const before = cpuUs(pid);
-      const w = wrk(portsFor(c.setup).listeners[sc.name], lua(sc), SECONDS);
+      const w = wrk(portsFor(c.setup).listeners[c.scenario], scripts.get(c.scenario)!, SECONDS);
       const cpu = cpuUs(pid) - before;
       const rd: Round = { ...w, cpuUsPerReq: cpu / w.requests };
       c.rounds.push(rd);
@@ -131,8 +134,7 @@ async function main() {
   let node: EnvoyResult["node"];
   if (existsSync(`${OUT}/results.json`)) {
     const j = JSON.parse(readFileSync(`${OUT}/results.json`, "utf8")) as { rows: { name: string; filter: number[]; F1: number[] }[] };
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    node = j.rows.map((r) => ({ name: r.name, filterOverF1: med(r.filter) / med(r.F1) }));
+    node = j.rows.map((r) => ({ name: r.name, filterOverF1: median(r.filter) / median(r.F1) }));
   }
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
   const result: EnvoyResult = {
