@@ -35,16 +35,24 @@ let lastStream: HttpContext | null = null;
 
 let factory: ((id: u32) => RootContext) | null = null;
 
+/** Whether the module's start function (`_initialize`) ran: it sets the factory. Every other global of the
+ *  registry is initialised there too, so without it nothing else here may be touched. */
+export function started(): bool {
+  return factory !== null;
+}
+
 /** Sets the function that creates the RootContext for each new root id. */
 export function setRootContextFactory(f: (id: u32) => RootContext): void {
   factory = f;
 }
 
 export function getRoot(id: u32): RootContext | null {
+  if (factory === null) return null; // not started: `roots` does not exist yet
   return roots.has(id) ? roots.get(id) : null;
 }
 
 export function getStream(id: u32): HttpContext | null {
+  if (factory === null) return null; // not started: `streams` does not exist yet
   if (id == lastId && lastStream !== null) return lastStream;
   if (!streams.has(id)) return null;
   const s = streams.get(id);
@@ -55,10 +63,10 @@ export function getStream(id: u32): HttpContext | null {
 
 /** proxy_on_context_create: parent 0 = a root context; otherwise a stream of root `parent`. */
 export function createContext(id: u32, parent: u32): void {
+  const f = factory;
+  if (f === null) return; // the start function did not run: the maps below do not exist yet
   if (parent == 0) {
     if (roots.has(id) || streams.has(id)) return; // already known: keep it
-    const f = factory;
-    if (f === null) return;
     roots.set(id, f(id));
     return;
   }

@@ -1,8 +1,24 @@
 // Every proxy_* callback the module exports (and only those we implement). Each one dispatches by
 // context id through the registry; an unknown id is ignored with a harmless answer, never a trap.
 
-import { Action } from "./types";
-import { getRoot, getStream, createContext, removeContext } from "./context";
+import { Action, LogLevel } from "./types";
+import { getRoot, getStream, createContext, removeContext, started } from "./context";
+import { proxy_log } from "./imports";
+
+// Logged when a host calls proxy_on_configure without having called `_initialize` first (a third-party test
+// host did). The configuration is then refused, so the plugin fails closed instead of doing nothing; every
+// other callback finds no context and does nothing (context.ts).
+const NOT_STARTED = "cors: the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused";
+const notStartedLine: usize = memory.data(128);
+
+/** Logs NOT_STARTED without allocating: the ASCII text (static data, there before any start function) copied
+ *  byte by byte into a static buffer. */
+function logNotStarted(): void {
+  const n = <usize>NOT_STARTED.length;
+  const src = changetype<usize>(NOT_STARTED);
+  for (let i: usize = 0; i < n; ++i) store<u8>(notStartedLine + i, <u8>load<u16>(src + (i << 1)));
+  proxy_log(<u32>LogLevel.Error, notStartedLine, n);
+}
 
 /** ABI marker: Envoy / Kong / APISIX pick the ABI from this export's name. Never called. */
 export function proxy_abi_version_0_2_1(): void {}
@@ -17,6 +33,10 @@ export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32):
 }
 
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
+  if (!started()) {
+    logNotStarted();
+    return false;
+  }
   const root = getRoot(rootContextId);
   return root === null ? true : root.onConfigure(pluginConfigurationSize);
 }

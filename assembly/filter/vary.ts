@@ -9,9 +9,12 @@ let spans = new Array<i32>();
 const added = new Array<string>();
 const SPANS_KEEP = 3 * 64;
 
-/** The merged value for `lines` plus `tokens` (", "-separated), or null when the lines can stay as they are
- *  (one line that already lists every token, or `*` alone). Upstream tokens keep their order and spelling;
- *  each missing token is added once (case-insensitive); any `*` makes the result `*`. */
+/** The merged value for `lines` plus `tokens` (", "-separated), or null when the lines can stay as they are:
+ *  one line that is already exactly the merged value (every token listed, elements separated by ", ", no empty
+ *  element), or `*` alone. Upstream tokens keep their order and spelling; each missing token is added once
+ *  (case-insensitive); any `*` member makes the result `*` (spec §4). The value is written in one form whatever
+ *  the host did with repeated lines: Envoy joins repeated `vary` lines with "," (an inline header), other hosts
+ *  hand them over one by one, and both must give the client the same `Cookie, Origin`. */
 export function mergeVary(lines: Array<string>, tokens: Array<string>): string | null {
   if (spans.length > SPANS_KEEP) spans = new Array<i32>();
   spans.length = 0;
@@ -39,12 +42,13 @@ export function mergeVary(lines: Array<string>, tokens: Array<string>): string |
       i = end + 1;
     }
   }
-  if (star) return lines.length == 1 && spans.length == 3 && !dropped ? null : "*";
+  // `Vary: ,,` + `Vary: *` reaches the filter as `,,,*` in Envoy: a `*` member alone decides, however spelled.
+  if (star) return lines.length == 1 && lines[0].length == 1 ? null : "*";
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t];
     if (!keptElementEquals(lines, tok)) added.push(tok);
   }
-  if (added.length == 0 && !dropped && lines.length <= 1) return null;
+  if (added.length == 0 && !dropped && (lines.length == 0 || lines.length == 1 && isCanonical(lines[0]))) return null;
 
   // measure, allocate once, copy
   const count = spans.length / 3 + added.length;
@@ -78,6 +82,21 @@ function put(at: usize, first: bool, src: usize, chars: i32): usize {
   const bytes = <usize>chars << 1;
   memory.copy(at, src, bytes);
   return at + bytes;
+}
+
+/** Whether `line`, the only upstream line, is exactly its kept elements joined with ", " (as mergeVary would
+ *  write them): then it can stay as it is. */
+function isCanonical(line: string): bool {
+  let expected = 0; // where the next element must start
+  for (let k = 0; k < spans.length; k += 3) {
+    if (unchecked(spans[k + 1]) != expected) return false;
+    const end = unchecked(spans[k + 2]);
+    if (k + 3 < spans.length) {
+      if (end + 2 > line.length || charAt(line, end) != 44 || charAt(line, end + 1) != 32) return false;
+      expected = end + 2;
+    } else expected = end;
+  }
+  return expected == line.length;
 }
 
 /** Whether an upstream element kept by mergeVary's scan (its `spans`) equals `token`, ASCII

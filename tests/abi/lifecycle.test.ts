@@ -1,7 +1,9 @@
 // Context registry: several root ids in one VM, proxy_on_done / proxy_on_delete of a root, unknown ids.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { MiniHost, buildProbe, modules, header } from "./harness.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MiniHost, ROOT, buildProbe, modules, header } from "./harness.js";
 
 let probe: Uint8Array;
 let both: Array<{ name: string; wasm: Uint8Array }>;
@@ -130,4 +132,35 @@ test("an abort logs through proxy_log and traps (no env.abort, no proc_exit call
   const last = h.logs.at(-1)!;
   assert.equal(last.level, 5);
   assert.match(last.message, /^cors: abort: probe abort at tests\/abi\/assembly\/probe\.ts:\d+:\d+$/);
+});
+
+test("a host that never calls _initialize gets a refused configuration and a log line saying why (fail closed)", () => {
+  // A bare instantiation with every import stubbed: nothing of the module's start function has run.
+  const wasm = readFileSync(join(ROOT, "build", "cors.wasm"));
+  const module = new WebAssembly.Module(wasm);
+  const logs: Array<{ level: number; message: string }> = [];
+  let memory: WebAssembly.Memory | undefined;
+  const env: Record<string, (...args: number[]) => number> = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind === "function") env[imp.name] = () => 12; // Unimplemented
+  }
+  env.proxy_log = (level: number, ptr: number, size: number) => {
+    logs.push({ level, message: new TextDecoder().decode(new Uint8Array(memory!.buffer, ptr, size)) });
+    return 0;
+  };
+  const instance = new WebAssembly.Instance(module, { env } as WebAssembly.Imports);
+  memory = instance.exports.memory as WebAssembly.Memory;
+  const ex = instance.exports as Record<string, (...args: number[]) => number>;
+  ex.proxy_on_context_create(1, 0);
+  assert.equal(ex.proxy_on_vm_start(1, 0), 1);
+  assert.equal(ex.proxy_on_configure(1, 0), 0, "proxy_on_configure must refuse: the filter would otherwise fail open");
+  assert.deepEqual(logs, [{ level: 4, message: "cors: the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused" }]);
+  // the other callbacks find no context and do nothing, without trapping
+  ex.proxy_on_context_create(2, 1);
+  assert.equal(ex.proxy_on_request_headers(2, 0, 0), 0);
+  assert.equal(ex.proxy_on_response_headers(2, 0, 0), 0);
+  assert.equal(ex.proxy_on_done(2), 1);
+  ex.proxy_on_log(2);
+  ex.proxy_on_delete(2);
+  ex.proxy_on_delete(1);
 });

@@ -240,6 +240,14 @@ describe("Vary merge (spec §4)", () => {
     ["already there (case-insensitive): untouched", "accept-encoding, origin", O, "<unchanged>"],
     ["* stays *", "*", O, "<unchanged>"],
     ["* anywhere wins", "Accept-Encoding\n*", O, "*"],
+    // Envoy joins `Vary: ,,` and `Vary: *` into one line before the filter sees it (an inline header)
+    ["* among empty elements of one joined line wins", ",,,*", O, "*"],
+    ["* with other members in one joined line wins", "Cookie,*", O, "*"],
+    // Envoy's join of `Vary: Cookie` + `Vary: Origin` is rewritten in the form every host gets
+    ["one joined line is written in the one form", "Cookie,Origin", O, "Cookie, Origin"],
+    ["one line in the one form stays", "Cookie, Origin", O, "<unchanged>"],
+    ["extra whitespace is normalised", "Cookie ,  Origin", O, "Cookie, Origin"],
+    ["empty elements are normalised away", "Origin,", O, "Origin"],
     ["every line kept, in order", "Accept-Encoding\nCookie", O, "Accept-Encoding, Cookie, Origin"],
     ["lines combined even when nothing is added", "Cookie\norigin", O, "Cookie, origin"],
     ["preflight tokens, the missing ones once", "Cookie, Access-Control-Request-Method", P,
