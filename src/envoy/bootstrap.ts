@@ -37,6 +37,8 @@ export interface Listener {
   cluster: string;
   /** Host names of the virtual host (default ["*"]). */
   domains?: string[];
+  /** Terminate TLS with this certificate and key (PEM text): requests then reach the filter with :scheme https. */
+  tls?: { certificateChain: string; privateKey: string };
 }
 
 export interface Cluster {
@@ -57,6 +59,7 @@ export interface Bootstrap {
 const HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
 const WASM = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 const ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+const TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
 const LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
 const socket = (host: string, port: number) => ({ socket_address: { address: host, port_value: port } });
@@ -79,10 +82,22 @@ export function wasmFilter(plugin: WasmPlugin): Record<string, unknown> {
 
 export function listener(l: Listener): Record<string, unknown> {
   const filters: unknown[] = l.plugin ? [wasmFilter(l.plugin)] : [];
+  const tls = l.tls === undefined ? {} : {
+    transport_socket: {
+      name: "envoy.transport_sockets.tls",
+      typed_config: {
+        "@type": TLS,
+        common_tls_context: {
+          tls_certificates: [{ certificate_chain: { inline_string: l.tls.certificateChain }, private_key: { inline_string: l.tls.privateKey } }],
+        },
+      },
+    },
+  };
   return {
     name: l.name,
     address: socket(l.host ?? "127.0.0.1", l.port),
     filter_chains: [{
+      ...tls,
       filters: [{
         name: "envoy.filters.network.http_connection_manager",
         typed_config: {

@@ -1,5 +1,6 @@
 // Loading tests/conformance/cases.json and the comparison rules of its README (shared by the conformance
 // test and any tool that replays the cases).
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { HeaderList } from "../../src/host/index.js";
 
@@ -52,4 +53,24 @@ export function combined(headers: HeaderList, name: string): string | null {
 export function tokenSet(value: string, foldCase: boolean): string[] {
   const tokens = value.split(",").map((t) => t.trim()).filter((t) => t.length > 0).map((t) => (foldCase ? t.toLowerCase() : t));
   return [...new Set(tokens)].sort();
+}
+
+/** The README's header rules: `headers` present with these values (lists as sets), `headers_absent` absent. */
+export function checkHeaders(c: ConformanceCase, got: HeaderList): void {
+  const expect = c.expect;
+  const sets = expect.list_headers_as_sets === true;
+  for (const [name, want] of Object.entries(expect.headers ?? {})) {
+    const value = combined(got, name);
+    assert.notEqual(value, null, `${name} missing (want ${JSON.stringify(want)})`);
+    if (sets && LIST_HEADERS.has(name)) {
+      const fold = CASE_INSENSITIVE_LISTS.has(name);
+      assert.deepEqual(tokenSet(value!, fold), tokenSet(want, fold), `${name}: got ${JSON.stringify(value)}, want ${JSON.stringify(want)}`);
+    } else {
+      assert.equal(value, want, `${name}`);
+    }
+  }
+  for (const name of expect.headers_absent ?? []) {
+    const value = combined(got, name);
+    assert.equal(value, null, `${name} must be absent, got ${JSON.stringify(value)}`);
+  }
 }
