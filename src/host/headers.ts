@@ -1,16 +1,26 @@
 // Envoy's header map as a wasm filter sees it (host-facts.md §4.1):
 // - keys lower-cased (Http::LowerCaseString), pseudo-headers kept before regular headers;
-// - built from the wire by the codec: values trimmed of leading/trailing SP/HTAB; repeated `origin`,
-//   `access-control-request-method`, `access-control-request-headers` joined with "," (inline headers
-//   registered by the CORS filter, HeaderMapImpl::insertByKey), every other repeated header kept as
-//   separate lines;
-// - get → first line's value; replace → remove every line, then add one (setCopy); remove OK if absent.
+// - built from the wire by the codec: values trimmed of leading/trailing SP/HTAB; repeated lines of an Envoy
+//   *inline* header (inline-headers.ts: the request and response lists Envoy 1.40 prints at startup) joined with
+//   "," and empty lines left out of the join (HeaderMapImpl::insertByKey → appendToHeader); every other
+//   repeated header kept as separate lines;
+// - get → first line's value; replace → remove every line, then add one (setCopy); add → appended to an
+//   inline header that is present (addCopy), else a new line; remove OK if absent.
 
+import { INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS } from "./inline-headers.js";
 import { serializePairs } from "./memory.js";
 import type { HeaderInput, HeaderList } from "./types.js";
 
-/** Envoy inline headers whose repeated lines are coalesced with "," (behaviour.md §2). */
-export const JOINED_INLINE = new Set(["origin", "access-control-request-method", "access-control-request-headers"]);
+export { INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS };
+
+/** The request map's inline headers (kept under its first name: it once listed only origin, ACRM and ACRH). */
+export const JOINED_INLINE = INLINE_REQUEST_HEADERS;
+
+/** appendToHeader: an empty value adds nothing; no "," after an empty value. */
+function appendValue(current: string, value: string): string {
+  if (value.length === 0) return current;
+  return current.length === 0 ? value : current + "," + value;
+}
 
 export function lower(s: string): string {
   // fast path: most names are already lower-case ASCII
@@ -35,23 +45,26 @@ export class HeaderMap {
   values: string[] = [];
   private pseudoEnd = 0; // number of leading pseudo-header lines
 
+  /** `inline`: the map type's inline headers (INLINE_REQUEST_HEADERS or INLINE_RESPONSE_HEADERS). */
+  constructor(readonly inline: ReadonlySet<string> = INLINE_REQUEST_HEADERS) {}
+
   get size(): number {
     return this.names.length;
   }
 
-  /** Builds a map as Envoy's codec hands it to filters. */
-  static fromWire(lines: HeaderList): HeaderMap {
-    const m = new HeaderMap();
+  /** Builds a map as Envoy's codec hands it to filters (a request map unless `inline` says otherwise). */
+  static fromWire(lines: HeaderList, inline: ReadonlySet<string> = INLINE_REQUEST_HEADERS): HeaderMap {
+    const m = new HeaderMap(inline);
     const names = m.names;
     const values = m.values;
     let pseudo = 0;
     for (let k = 0; k < lines.length; k++) {
       const name = lower(lines[k][0]);
       const value = trimOws(lines[k][1]);
-      if (JOINED_INLINE.has(name)) {
+      if (inline.has(name)) {
         const at = m.indexOf(name);
         if (at >= 0) {
-          values[at] = values[at] + "," + value;
+          values[at] = appendValue(values[at], value);
           continue;
         }
       }
@@ -92,13 +105,13 @@ export class HeaderMap {
     }
   }
 
-  /** addCopy: a joined inline header that is present gets ",value" appended; others get a new line. */
+  /** addCopy: an inline header that is present gets the value appended (appendToHeader); others get a new line. */
   add(name: string, value: string): void {
     name = lower(name);
-    if (JOINED_INLINE.has(name)) {
+    if (this.inline.has(name)) {
       const at = this.indexOf(name);
       if (at >= 0) {
-        this.values[at] = this.values[at].length === 0 ? value : this.values[at] + "," + value;
+        this.values[at] = appendValue(this.values[at], value);
         return;
       }
     }
@@ -147,7 +160,7 @@ export class HeaderMap {
   }
 
   clone(): HeaderMap {
-    const m = new HeaderMap();
+    const m = new HeaderMap(this.inline);
     m.names = this.names.slice();
     m.values = this.values.slice();
     m.pseudoEnd = this.pseudoEnd;

@@ -3,10 +3,10 @@
 // content-length and — unless the module set one — content-type: text/plain.
 
 import type { PendingLocalReply } from "./context.js";
-import { HeaderMap } from "./headers.js";
+import { HeaderMap, INLINE_RESPONSE_HEADERS } from "./headers.js";
 
 export function localReplyMap(r: PendingLocalReply): HeaderMap {
-  const m = new HeaderMap();
+  const m = new HeaderMap(INLINE_RESPONSE_HEADERS);
   m.add(":status", String(r.status));
   for (const [k, v] of r.headers) m.add(k, v);
   if (r.body.length > 0) {

@@ -6,7 +6,7 @@
 // headers once proxy_on_response_headers returned Continue; both are readable again in proxy_on_log.
 
 import type { ContextState, PendingLocalReply } from "./context.js";
-import { HeaderMap } from "./headers.js";
+import { HeaderMap, INLINE_RESPONSE_HEADERS } from "./headers.js";
 import { failStreamReply, localReplyMap, statusOf } from "./local-reply.js";
 import type { HeaderList, LocalReply, RequestOutcome, ResponseOutcome } from "./types.js";
 import type { Vm } from "./vm.js";
@@ -71,7 +71,7 @@ export class Stream {
     const c = this.ctx;
     if (c.localReplySent) throw new Error("responseHeaders: the stream was answered by a local reply");
     if (c.responseSent) throw new Error("responseHeaders: already called on this stream");
-    const map = HeaderMap.fromWire(headers);
+    const map = HeaderMap.fromWire(headers, INLINE_RESPONSE_HEADERS);
     if (map.get(":status") === null) throw new TypeError("responseHeaders: the header list needs a :status line");
     c.lastResponse = map;
     if (vm.failed || !c.created) return this.failedResponse(map);

@@ -4,7 +4,8 @@
 // the dev proxy puts this in front of Node's parser so that what reaches the filter is what Envoy hands it
 // (measured against Envoy 1.40.0 by tests/envoy/differential.test.ts):
 // - methods: Envoy accepts exactly the list below (case-sensitive); any other method, lower-case ones
-//   included (`get`, `patch`, `Options`), gets Envoy's own 400 before any filter runs. llhttp has a different
+//   included (`get`, `patch`, `Options`), gets Envoy's own 400 (with a `Bad Request` body; QUERY's has none)
+//   before any filter runs. llhttp has a different
 //   list (it accepts M-SEARCH and QUERY, which Envoy refuses, and refuses MSEARCH, which Envoy accepts);
 // - a bare CR (not followed by LF) inside the head is removed (llhttp refuses the request);
 // - obs-fold (a line starting with SP/HTAB continues the previous header): the CRLF is removed and the
@@ -23,6 +24,13 @@ export const ENVOY_BAD_REQUEST = Buffer.from(
   "latin1",
 );
 
+/** Envoy 1.40.0 refuses QUERY (which its parser knows, unlike any other method outside the list) with a bodyless 400 (measured). */
+const ENVOY_BODYLESS_REFUSAL = new Set(["QUERY"]);
+export const ENVOY_BAD_REQUEST_NO_BODY = Buffer.from(
+  "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+  "latin1",
+);
+
 const CR = 13;
 const LF = 10;
 const SP = 32;
@@ -38,8 +46,20 @@ export function headEnd(buf: Buffer, from = 0): number {
   return -1;
 }
 
-/** The request head as Envoy's codec reads it: bare CRs removed, obs-folds unfolded; null = Envoy's 400. */
-export function normaliseRequestHead(head: Buffer): Buffer | null {
+/**
+ * MSEARCH is the one method of Envoy's list that Node's parser refuses; M-SEARCH the one Node's parser accepts
+ * that Envoy refuses. So the front hands MSEARCH to Node as M-SEARCH (a real M-SEARCH never gets that far), and
+ * envoyMethod() turns it back.
+ */
+const NODE_MSEARCH = "M-SEARCH";
+
+/** The method Envoy saw, from the one Node's parser reports behind the front. */
+export function envoyMethod(nodeMethod: string): string {
+  return nodeMethod === NODE_MSEARCH ? "MSEARCH" : nodeMethod;
+}
+
+/** The request head as Envoy's codec reads it (bare CRs removed, obs-folds unfolded), or Envoy's refusal. */
+export function normaliseRequestHead(head: Buffer): { head: Buffer } | { refusal: Buffer } {
   const out = Buffer.alloc(head.length);
   let n = 0;
   for (let i = 0; i < head.length; i++) {
@@ -64,10 +84,10 @@ export function normaliseRequestHead(head: Buffer): Buffer | null {
   }
   const normal = out.subarray(0, n);
   const sp = normal.indexOf(SP);
-  if (sp <= 0) return null;
-  const method = normal.toString("latin1", 0, sp);
-  if (!ENVOY_HTTP1_METHODS.has(method)) return null;
-  return normal;
+  const method = sp <= 0 ? "" : normal.toString("latin1", 0, sp);
+  if (method === "MSEARCH") return { head: Buffer.concat([Buffer.from(NODE_MSEARCH, "latin1"), normal.subarray(sp)]) };
+  if (ENVOY_HTTP1_METHODS.has(method)) return { head: normal };
+  return { refusal: ENVOY_BODYLESS_REFUSAL.has(method) ? ENVOY_BAD_REQUEST_NO_BODY : ENVOY_BAD_REQUEST };
 }
 
 function isEmptyLineAt(buf: Buffer, at: number): boolean {

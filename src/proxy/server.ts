@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net";
 import type { FilterLike, HeaderList, StreamLike } from "./filter.js";
 import { fromRaw, pseudo, requestHasBody, stripHopByHop, toEnvoyRequest, toFlat } from "./headers.js";
 import { startEchoUpstream, type EchoUpstream } from "./echo.js";
+import { answerClientErrorLikeEnvoy, frontListener } from "./front.js";
+import { envoyMethod } from "./http1.js";
 
 export interface ProxyOptions {
   filter: FilterLike;
@@ -81,7 +83,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     upstreamBase.protocol === "https:" ? new https.Agent(upstreamAgentOpts) : new http.Agent(upstreamAgentOpts);
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const method = req.method ?? "GET";
+    const method = envoyMethod(req.method ?? "GET");
     const url = req.url ?? "/";
     const rawLines = fromRaw(req.rawHeaders);
     const envoyHeaders = toEnvoyRequest(method, url, scheme, req.rawHeaders);
@@ -208,32 +210,35 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     req.pipe(upReq);
   };
 
-  const server = opts.tls
-    ? (https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) as unknown as http.Server)
-    : http.createServer(handler);
+  // Node's HTTP server runs behind the front listener (front.ts), which hands it each request head as Envoy's
+  // codec would read it (and answers Envoy's 400 to what that codec refuses); TLS ends at the front.
+  const server = http.createServer(handler);
   server.keepAliveTimeout = 5000;
+  answerClientErrorLikeEnvoy(server);
+  const front = frontListener(server, opts.tls);
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 10000, host, () => {
-      server.off("error", reject);
+    front.once("error", reject);
+    front.listen(opts.port ?? 10000, host, () => {
+      front.off("error", reject);
       resolve();
     });
   });
-  const addr = server.address() as AddressInfo;
+  const addr = front.address() as AddressInfo;
   const shownHost = addr.family === "IPv6" || host.includes(":") ? `[${addr.address}]` : host;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
-  server.on("close", () => resolveClosed());
+  front.on("close", () => resolveClosed());
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     if (closing) return closing;
     closing = (async () => {
       await new Promise<void>((r) => {
-        server.close(() => r());
+        front.close(() => r());
         server.closeIdleConnections?.();
         setTimeout(() => server.closeAllConnections?.(), 1000).unref();
       });
+      server.close();
       upstreamAgent.destroy();
       if (echo) await echo.close();
     })();

@@ -84,11 +84,39 @@ test("repeated origin / access-control-request-method / access-control-request-h
   assert.match(result(host, "request pairs req"), /^0 7 /);
 });
 
-test("any other repeated header: get_header_map_value returns the first line; get_header_map_pairs returns every line", async () => {
-  const host = await probe("request get req x-forwarded-proto\nrequest pairs req");
-  host.newStream().requestHeaders([...REQ, ["x-forwarded-proto", "https"], ["x-forwarded-proto", "http"]]);
-  assert.equal(result(host, "request get req x-forwarded-proto"), "0 https");
-  assert.match(result(host, "request pairs req"), /x-forwarded-proto=https\|x-forwarded-proto=http$/);
+test("every inline request header is joined, not only the CORS ones; empty lines are left out of the join", async () => {
+  const host = await probe(
+    "request get req x-forwarded-proto\nrequest get req access-control-request-private-network\nrequest get req origin\nrequest get req user-agent\nrequest pairs req",
+  );
+  host.newStream().requestHeaders([
+    ...REQ,
+    ["x-forwarded-proto", "https"], ["X-Forwarded-Proto", "http"],
+    ["access-control-request-private-network", "true"], ["access-control-request-private-network", "true"],
+    ["origin", ""], ["origin", "https://a"], ["origin", ""],
+    ["user-agent", ""], ["user-agent", ""],
+  ]);
+  assert.equal(result(host, "request get req x-forwarded-proto"), "0 https,http");
+  assert.equal(result(host, "request get req access-control-request-private-network"), "0 true,true");
+  assert.equal(result(host, "request get req origin"), "0 https://a");
+  assert.equal(result(host, "request get req user-agent"), "0 ");
+  assert.match(result(host, "request pairs req"), /^0 8 /);
+});
+
+test("a repeated header that is not inline: get_header_map_value returns the first line; get_header_map_pairs returns every line", async () => {
+  const host = await probe("request get req x-custom\nrequest pairs req");
+  host.newStream().requestHeaders([...REQ, ["x-custom", "a"], ["X-Custom", ""], ["x-custom", "b"]]);
+  assert.equal(result(host, "request get req x-custom"), "0 a");
+  assert.match(result(host, "request pairs req"), /x-custom=a\|x-custom=\|x-custom=b$/);
+});
+
+test("the response map joins Envoy's inline response headers (vary, access-control-allow-origin, …), not the others", async () => {
+  const host = await probe("response get resp vary\nresponse get resp access-control-allow-origin\nresponse pairs resp");
+  const s = host.newStream();
+  s.requestHeaders(REQ);
+  s.responseHeaders([[":status", "200"], ["Vary", "Cookie"], ["x-app", "1"], ["vary", "Origin"], ["x-app", "2"], ["access-control-allow-origin", "*"], ["access-control-allow-origin", "*"]]);
+  assert.equal(result(host, "response get resp vary"), "0 Cookie,Origin");
+  assert.equal(result(host, "response get resp access-control-allow-origin"), "0 *,*");
+  assert.equal(result(host, "response pairs resp"), "0 5 :status=200|vary=Cookie,Origin|x-app=1|x-app=2|access-control-allow-origin=*,*");
 });
 
 test("leading/trailing spaces and tabs of values are trimmed (codec); inner ones kept; empty values stay present", async () => {
@@ -155,10 +183,11 @@ test("unknown map type → BAD_ARGUMENT; trailers and other maps are not availab
 });
 
 test("response modifications reach the client; request modifications reach the upstream", async () => {
-  const host = await probe("request add req x-to-upstream 1\nresponse replace resp x-up changed\nresponse add resp vary Origin");
+  const host = await probe("request add req x-to-upstream 1\nresponse replace resp x-up changed\nresponse add resp vary Origin\nresponse add resp x-new a\nresponse add resp x-new b");
   const r = host.simulate({ method: "GET", headers: { host: "h" } }, { status: 200, headers: { "x-up": "1", vary: "accept" } });
-  // replace = remove + add: the replaced header moves to the end (setCopy)
-  assert.deepEqual(r.headers, [["vary", "accept"], ["x-up", "changed"], ["vary", "Origin"]]);
+  // replace = remove + add: the replaced header moves to the end (setCopy); add to an inline header that is
+  // present (vary) appends to its value (addCopy), to any other adds a line
+  assert.deepEqual(r.headers, [["vary", "accept,Origin"], ["x-up", "changed"], ["x-new", "a"], ["x-new", "b"]]);
   assert.ok(r.upstreamRequest!.some(([n, v]) => n === "x-to-upstream" && v === "1"));
   assert.equal(results(host, "request add req x-to-upstream 1").length, 1);
 });

@@ -7,7 +7,7 @@
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ProxyWasmHost, Stream, HeaderMap, type HeaderList, type HostOptions } from "../../src/host/index.js";
+import { ProxyWasmHost, Stream, HeaderMap, INLINE_RESPONSE_HEADERS, type HeaderList, type HostOptions } from "../../src/host/index.js";
 import { localReplyMap } from "../../src/host/local-reply.js";
 import type { PendingLocalReply } from "../../src/host/context.js";
 
@@ -298,7 +298,7 @@ export function runExchange(host: ProxyWasmHost, ex: Exchange): ExchangeResult {
       return { seen, kind: "local", headers: out.headers, status: out.status, localBefore: before, body: out.body };
     }
     if (out.kind === "stop") return { seen, kind: "stop", headers: [], status: 0, forwarded: out.headers };
-    const upMap = HeaderMap.fromWire(ex.upstream);
+    const upMap = HeaderMap.fromWire(ex.upstream, INLINE_RESPONSE_HEADERS);
     const resp = stream.responseHeaders(ex.upstream, false);
     if (resp.localReply) {
       return { seen, kind: "local", headers: resp.localReply.headers, status: resp.status, body: resp.localReply.body, forwarded: out.headers };
