@@ -33,6 +33,8 @@ export class ContextState {
   streamProps: Map<string, string> | null = null;
   setProps: Map<string, string> | null = null;
   pending: PendingLocalReply | null = null;
+  /** A local reply sent from the response callback of this stream's own local reply: it replaces that reply. */
+  replacement: PendingLocalReply | null = null;
   /** A local reply went (or is going) downstream for this stream. */
   localReplySent = false;
   /** Response headers went downstream: a local reply can no longer be sent. */

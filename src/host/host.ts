@@ -111,7 +111,7 @@ export class ProxyWasmHost {
     return runExchange(stream, request, upstream, () => this.vm.logs.slice(Math.min(from, this.vm.logs.length)));
   }
 
-  /** A metric's value by the name /stats shows (no wasmcustom prefix; Kong: pw.<plugin>.<name>). */
+  /** A metric's value by the name /stats shows (Envoy: wasmcustom.<name>; Kong: pw.<plugin>.<name>) or as defined. */
   metric(name: string): number | undefined {
     return this.vm.metrics.value(name);
   }

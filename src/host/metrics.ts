@@ -2,12 +2,16 @@
 // incrementMetric / recordMetric / getMetric):
 // - ids encode the type in the low 2 bits (kMetricTypeMask 0x3), each define takes the next id of its type
 //   (kMetricIdIncrement 0x4): a redefinition gets a NEW id bound to the SAME stat (counterFromElements);
-// - stats live under the "wasmcustom" namespace, which /stats hides: a metric defined as "cors.x" shows as
-//   "cors.x"; Kong shows "pw.<filter>.<name>";
+// - stats live under the "wasmcustom" custom-stat namespace: Envoy 1.40's /stats (text and JSON) shows a metric
+//   defined as "cors.x" as "wasmcustom.cors.x"; its Prometheus output strips the namespace and adds no
+//   `envoy_` (`cors_x{} 1`) (measured, tests/envoy/host-facts.test.ts); Kong shows "pw.<filter>.<name>";
 // - counter increment with delta ≤ 0 → BAD_ARGUMENT; gauge increment adds ±; histogram increment → BAD_ARGUMENT;
 //   record on counter adds, on gauge sets, on histogram records; get on histogram → BAD_ARGUMENT.
 
 import { MetricType, Status } from "./types.js";
+
+/** Envoy's custom-stat namespace, shown in front of a module's metric names by /stats. */
+export const ENVOY_STAT_NAMESPACE = "wasmcustom.";
 
 export interface Stat {
   name: string; // as /stats shows it
@@ -72,11 +76,13 @@ export class Metrics {
     return { status: Status.Ok, value: stat.value };
   }
 
-  /** Value by the name /stats shows (histograms: number of samples). */
+  /** Value by the name /stats shows, or by the name the module defined (histograms: number of samples). */
   value(name: string): number | undefined {
-    for (const type of [MetricType.Counter, MetricType.Gauge, MetricType.Histogram]) {
-      const s = this.stats.get(`${type}:${name}`);
-      if (s) return Number(type === MetricType.Histogram ? BigInt(s.samples.length) : s.value);
+    for (const shown of name.startsWith(this.prefix) ? [name] : [name, this.prefix + name]) {
+      for (const type of [MetricType.Counter, MetricType.Gauge, MetricType.Histogram]) {
+        const s = this.stats.get(`${type}:${shown}`);
+        if (s) return Number(type === MetricType.Histogram ? BigInt(s.samples.length) : s.value);
+      }
     }
     return undefined;
   }

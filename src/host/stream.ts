@@ -1,7 +1,7 @@
 // One HTTP stream through the filter, with Envoy's order and map windows (host-facts.md §2.3, §4.1–4.3):
 // proxy_on_context_create(ctx, root) → proxy_on_request_headers → (local reply: deferred until the callback
 // returns, the callback's result forced to Stop, the reply encoded through the SAME filter's
-// proxy_on_response_headers) → proxy_on_response_headers → proxy_on_done → proxy_on_log → proxy_on_delete.
+// proxy_on_response_headers) → proxy_on_response_headers → proxy_on_log → proxy_on_done → proxy_on_delete.
 // Request headers are unreadable (BAD_ARGUMENT) once proxy_on_request_headers returned Continue, response
 // headers once proxy_on_response_headers returned Continue; both are readable again in proxy_on_log.
 
@@ -34,7 +34,7 @@ export class Stream {
     c.created = true;
     c.phase = "create";
     vm.call(c, "proxy_on_context_create", vm.onContextCreate, c.id, vm.rootCtx.id);
-    if (vm.failed) return this.failedRequest(map);
+    if (vm.failed) return this.trappedRequest(map);
     if (c.pending !== null) {
       // a reply sent from proxy_on_context_create: its deferred action runs when that call returns
       const early = c.pending;
@@ -49,7 +49,7 @@ export class Stream {
     c.phase = "idle";
     if (vm.failed) {
       c.pending = null;
-      return this.failedRequest(map);
+      return this.trappedRequest(map);
     }
     const pending = c.pending;
     if (pending !== null) {
@@ -82,7 +82,7 @@ export class Stream {
     if (vm.failed) {
       c.pending = null;
       c.responseMap = null;
-      return this.failedResponse(map);
+      return this.trappedResponse(map);
     }
     const pending = c.pending;
     if (pending !== null) {
@@ -101,21 +101,24 @@ export class Stream {
     return { headers: map.list(), status: statusOf(map), stopped: true };
   }
 
-  /** proxy_on_done, proxy_on_log (request/response headers readable again), proxy_on_delete. */
+  /**
+   * proxy_on_log (request/response headers readable again: Envoy's access-log pass), then proxy_on_done and
+   * proxy_on_delete (filter destruction) — the order Envoy 1.40 calls them (tests/envoy/host-facts.test.ts).
+   */
   finish(): void {
     const vm = this.vm;
     const c = this.ctx;
     if (c.finished) return;
     c.finished = true;
     if (c.created && !vm.failed) {
-      c.phase = "done";
-      vm.call(c, "proxy_on_done", vm.onDone, c.id);
       c.phase = "log";
       c.requestMap = c.lastRequest;
       c.responseMap = c.lastResponse;
       vm.call(c, "proxy_on_log", vm.onLog, c.id);
       c.requestMap = null;
       c.responseMap = null;
+      c.phase = "done";
+      vm.call(c, "proxy_on_done", vm.onDone, c.id);
       c.phase = "delete";
       vm.call(c, "proxy_on_delete", vm.onDelete, c.id);
     }
@@ -124,15 +127,27 @@ export class Stream {
     vm.contexts.delete(c.id);
   }
 
+  /** The VM had failed before this stream: FAIL_OPEN passes it untouched, FAIL_CLOSED answers the 503. */
   private failedRequest(map: HeaderMap): RequestOutcome {
     this.ctx.requestMap = null;
     if (this.failOpen) return { kind: "continue", headers: map.list() };
+    return this.trappedRequest(map);
+  }
+
+  /** The VM failed in this stream's own callback: the stream gets the 503 whatever the policy (Envoy failStream). */
+  private trappedRequest(_map: HeaderMap): RequestOutcome {
+    this.ctx.requestMap = null;
     return { kind: "local", ...this.directLocal(failStreamReply()).local };
   }
 
   private failedResponse(map: HeaderMap): ResponseOutcome {
     this.ctx.responseSent = true;
     if (this.failOpen || !this.ctx.created) return { headers: map.list(), status: statusOf(map) };
+    return this.trappedResponse(map);
+  }
+
+  private trappedResponse(_map: HeaderMap): ResponseOutcome {
+    this.ctx.responseSent = true;
     const reply = this.directLocal(failStreamReply());
     return { headers: reply.map.list(), status: reply.local.status, localReply: reply.local };
   }
@@ -160,7 +175,13 @@ export class Stream {
     c.phase = "idle";
     c.responseMap = null;
     c.pending = null;
-    if (vm.failed && !this.failOpen) return this.directLocal(failStreamReply()).local;
+    if (vm.failed) return this.directLocal(failStreamReply()).local; // trapped in this stream: 503 whatever the policy
+    if (c.replacement !== null) {
+      // a second local reply from this callback: Envoy 1.40 sends it instead, without re-entering the filter
+      const second = c.replacement;
+      c.replacement = null;
+      return this.directLocal(second).local;
+    }
     c.responseSent = true;
     return toLocal(m, p);
   }

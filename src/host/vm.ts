@@ -6,7 +6,7 @@ import { HostTrap, LoadError, trapMessage } from "./errors.js";
 import { hostFunctions, type HostCallTarget } from "./hostcalls.js";
 import { checkExportSigs, chooseAllocator, planLink, startFunctions, type LinkPlan } from "./linker.js";
 import { GuestMemory } from "./memory.js";
-import { Metrics } from "./metrics.js";
+import { ENVOY_STAT_NAMESPACE, Metrics } from "./metrics.js";
 import { ENVOY_START_ALLOWED } from "./profiles.js";
 import { toPropertyMap } from "./properties.js";
 import type { HostOptions, LogLine, Profile } from "./types.js";
@@ -37,7 +37,7 @@ export class Vm implements HostCallTarget {
   exports!: WebAssembly.Exports;
   private nextContextId = 1; // cpp-host: 0 is reserved for the VM context
   private readonly maxLogs: number;
-  private readonly logger?: (level: number, message: string) => void;
+  private readonly logger?: (level: number, message: string, prefix: string) => void;
 
   // exported callbacks (undefined when the module does not export them)
   onContextCreate?: Fn;
@@ -51,7 +51,7 @@ export class Vm implements HostCallTarget {
 
   constructor(readonly options: HostOptions) {
     this.profile = options.profile ?? "envoy";
-    this.metrics = new Metrics(this.profile === "kong" ? `pw.${options.pluginName ?? ""}.` : "");
+    this.metrics = new Metrics(this.profile === "kong" ? `pw.${options.pluginName ?? ""}.` : this.profile === "envoy" ? ENVOY_STAT_NAMESPACE : "");
     this.vmProps = toPropertyMap(options.properties);
     const vc = options.vmConfig ?? "";
     this.vmConfig = typeof vc === "string" ? Buffer.from(vc, "utf8") : vc;
@@ -66,10 +66,24 @@ export class Vm implements HostCallTarget {
     return c;
   }
 
-  log(level: number, message: string): void {
+  /** Records a line; `prefix` is Envoy's for a module's line (logPrefix()), absent for the host's own. */
+  log(level: number, message: string, prefix?: string): void {
     if (this.logs.length >= this.maxLogs) this.logs.shift();
-    this.logs.push({ level, message });
-    this.logger?.(level, message);
+    this.logs.push(prefix === undefined ? { level, message } : { level, message, prefix });
+    this.logger?.(level, message, prefix ?? "");
+  }
+
+  /**
+   * Envoy's prefix for a line the module logs now (`wasm log<" " + prefix>: <message>`, envoyLogText()): a
+   * stream context's is its plugin name, root id and vm id; a root context's its root id and vm id; during the
+   * start function there is none. Empty parts are left out (cpp-host makeLogPrefix; measured in Envoy 1.40).
+   */
+  logPrefix(): string {
+    const c = this.effective ?? this.current;
+    if (c === null) return "";
+    const o = this.options;
+    const parts = c.root ? [o.rootId, o.vmId] : [o.pluginName, o.rootId, o.vmId];
+    return parts.filter((p) => p !== undefined && p !== "").join(" ");
   }
 
   recordError(message: string): void {
@@ -166,7 +180,11 @@ export class Vm implements HostCallTarget {
     const f = impl;
     return (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown,
       j?: unknown, k?: unknown, l?: unknown, m?: unknown) => {
-      if (vm.starting) throw new HostTrap(`restricted_callback (${key} called while the start function runs)`);
+      if (vm.starting) {
+        // V8's message for the error Envoy throws, as Envoy logs it ("Function: _initialize failed: Uncaught Error: restricted_callback")
+        vm.log(0, `host: ${key} called while the start function runs: restricted_callback`);
+        throw new HostTrap("Uncaught Error: restricted_callback");
+      }
       return f(a, b, c, d, e, g, h, i, j, k, l, m);
     };
   }

@@ -1,5 +1,7 @@
 // WASI preview1 as the proxies provide it: no filesystem, no sockets; stdout/stderr become log lines
-// (cpp-host: fd 1 → info, fd 2 → error); clock and random work; proc_exit ends the VM (a trap).
+// (cpp-host: fd 1 → info, fd 2 → error); clock and random work. proc_exit: Envoy logs "wasi_unstable proc_exit"
+// in its own log (trace) and returns — the module runs on (Envoy 1.40 measured, tests/envoy/host-facts.test.ts);
+// Kong and APISIX end the VM (a trap).
 
 import { randomFillSync } from "node:crypto";
 import { HostTrap } from "./errors.js";
@@ -16,7 +18,8 @@ const ENOTSUP = 58;
 
 export interface WasiHost {
   mem: GuestMemory;
-  log(level: number, message: string): void;
+  log(level: number, message: string, prefix?: string): void;
+  logPrefix(): string;
 }
 
 export function wasiFunctions(host: WasiHost, profile: Profile): Record<string, (...a: any[]) => any> {
@@ -37,7 +40,7 @@ export function wasiFunctions(host: WasiHost, profile: Profile): Record<string, 
         total += l;
       }
       if (!mem.setU32(nwritten, total)) return EINVAL;
-      host.log(fd === 1 ? 2 : 4, text.endsWith("\n") ? text.slice(0, -1) : text);
+      host.log(fd === 1 ? 2 : 4, text.endsWith("\n") ? text.slice(0, -1) : text, host.logPrefix());
       return ESUCCESS;
     },
     fd_read: () => (kong ? EBADF : ENOSYS),
@@ -72,6 +75,10 @@ export function wasiFunctions(host: WasiHost, profile: Profile): Record<string, 
       return ESUCCESS;
     },
     proc_exit(code: number): void {
+      if (profile === "envoy") {
+        host.log(0, "wasi_unstable proc_exit");
+        return;
+      }
       throw new HostTrap(`wasi proc_exit(${code})`);
     },
   };

@@ -1,5 +1,6 @@
 // A small Envoy-admin look-alike for the dev proxy (`serve --admin HOST:PORT`): the filter's metrics the
-// way Envoy's /stats shows them (the `wasmcustom.` namespace hidden), plus /ready.
+// way Envoy 1.40's admin shows them — /stats as `wasmcustom.<name>` (the host's names), /stats/prometheus with
+// the custom namespace stripped and no `envoy_` (`cors_not_cors{} 1`) — plus /ready.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -24,9 +25,10 @@ export interface RunningAdmin {
 
 const TYPE_NAMES = ["counter", "gauge", "histogram"];
 
-/** Envoy's Prometheus name: every character outside [a-zA-Z0-9_:] becomes `_` (custom stats get no prefix). */
+/** Envoy's Prometheus name: the custom namespace `wasmcustom.` stripped (and no `envoy_`), every character
+ *  outside [a-zA-Z0-9_:] made `_`. */
 export function prometheusName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_:]/g, "_");
+  return name.replace(/^wasmcustom\./, "").replace(/[^a-zA-Z0-9_:]/g, "_");
 }
 
 export function renderStats(stats: StatLike[], format: "text" | "json" | "prometheus"): string {
@@ -37,7 +39,7 @@ export function renderStats(stats: StatLike[], format: "text" | "json" | "promet
   if (format === "prometheus") {
     return sorted
       .filter((s) => s.type !== 2)
-      .map((s) => `# TYPE ${prometheusName(s.name)} ${TYPE_NAMES[s.type]}\n${prometheusName(s.name)} ${String(s.value)}\n`)
+      .map((s) => `# TYPE ${prometheusName(s.name)} ${TYPE_NAMES[s.type]}\n${prometheusName(s.name)}{} ${String(s.value)}\n`)
       .join("");
   }
   return sorted

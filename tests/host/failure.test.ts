@@ -1,7 +1,8 @@
 // A trap fails the VM; failure policy (host-facts.md §4.3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { load, probe } from "./helpers.js";
+import { envoyLogText } from "../../src/host/index.js";
+import { load, probe, result } from "./helpers.js";
 
 const GET = { method: "GET", headers: { host: "h" } };
 const TRAP = { method: "GET", headers: { host: "h", "x-trap": "1" } };
@@ -21,10 +22,10 @@ test("FAIL_CLOSED: the trapping request and every later one get a local 503 (det
   assert.ok(!later.logs.some((l) => l.message.startsWith("cb ")), "a failed VM is not called");
 });
 
-test("FAIL_OPEN: after a trap requests pass untouched", async () => {
+test("FAIL_OPEN: the trapping request still gets the 503; after it requests pass untouched", async () => {
   const host = await probe("request trapif x-trap\nrequest add req x-probe 1", { failurePolicy: "FAIL_OPEN" });
   const trapped = host.simulate(TRAP, { status: 201 });
-  assert.deepEqual([trapped.reachesUpstream, trapped.status], [true, 201]);
+  assert.deepEqual([trapped.reachesUpstream, trapped.status, trapped.localReply?.details], [false, 503, "wasm_fail_stream"]);
   const later = host.simulate(GET, { status: 200, headers: { a: "b" } });
   assert.equal(later.reachesUpstream, true);
   assert.ok(!later.upstreamRequest!.some(([n]) => n === "x-probe"), "the filter no longer runs");
@@ -43,12 +44,17 @@ test("a trap in the local reply's response callback: fail closed → 503", async
   assert.deepEqual([r.status, r.localReply?.details], [503, "wasm_fail_stream"]);
 });
 
-test("wasi proc_exit ends the VM like a trap", async () => {
-  const host = await probe("request exit");
+test("envoy: wasi proc_exit returns and the module runs on; Kong: it ends the VM like a trap", async () => {
+  const host = await probe("request exit\nrequest add req x-after 1");
   const r = host.simulate(GET, null);
-  assert.equal(host.failed, true);
-  assert.match(host.failure!, /proc_exit\(3\)/);
-  assert.equal(r.status, 503);
+  assert.equal(host.failed, false);
+  assert.deepEqual([r.reachesUpstream, r.status], [true, 200]);
+  assert.ok(r.upstreamRequest!.some(([n]) => n === "x-after"), "the callback went on after proc_exit");
+  const kong = await load("probe", { profile: "kong" });
+  kong.configure("request exit");
+  kong.simulate(GET, null);
+  assert.equal(kong.failed, true);
+  assert.match(kong.failure!, /proc_exit\(3\)/);
 });
 
 test("a trap in proxy_on_configure rejects the configuration and fails the VM; later configures fail", async () => {
@@ -66,8 +72,26 @@ test("logs are captured with their levels, and passed to the logger", async () =
   assert.ok(seen.some(([l, m]) => l === 4 && m === "oops"));
 });
 
-test("envoy: proxy_log with a level above critical traps (Envoy PANICs)", async () => {
-  const host = await load("probe");
-  assert.equal(host.configure("configure log 9 boom"), false);
-  assert.match(host.failure!, /log level 9/);
+test("proxy_log with a level above critical (or negative) → BAD_ARGUMENT, the line dropped", async () => {
+  const host = await probe("configure logstatus 5 crit\nconfigure logstatus 6 off\nconfigure logstatus 9 nine\nconfigure logstatus -1 neg");
+  assert.equal(host.failed, false);
+  assert.equal(result(host, "configure logstatus 5 crit"), "0");
+  for (const [op, level] of [["6 off", 6], ["9 nine", 9], ["-1 neg", -1]] as const) {
+    assert.equal(result(host, `configure logstatus ${op}`), "2", op);
+    assert.ok(!host.logs.some((l) => l.message === op.split(" ")[1]), `${level}: the line is dropped`);
+  }
+  assert.ok(host.logs.some((l) => l.level === 5 && l.message === "crit"));
+});
+
+test("a module's log lines carry Envoy's prefix: plugin name, root id and vm id of a stream; root id and vm id of a root", async () => {
+  const seen: string[] = [];
+  const host = await probe("configure log 2 from-root\nrequest log 2 from-stream", {
+    pluginName: "p", rootId: "r", vmId: "v", logger: (_l, m, prefix) => seen.push(envoyLogText(m, prefix)),
+  });
+  host.simulate(GET, null);
+  assert.ok(seen.includes("wasm log r v: from-root"), seen.join("\n"));
+  assert.ok(seen.includes("wasm log p r v: from-stream"), seen.join("\n"));
+  const bare = await probe("request log 2 x", { pluginName: "cors", vmId: "" });
+  bare.simulate(GET, null);
+  assert.equal(bare.logs.find((l) => l.message === "x")?.prefix, "cors");
 });

@@ -10,7 +10,7 @@ const REQ: Array<[string, string]> = [
   [":scheme", "https"],
 ];
 
-test("per request: context_create(ctx, root), request_headers(ctx, lines, eos), response_headers, done, log, delete", async () => {
+test("per request: context_create(ctx, root), request_headers(ctx, lines, eos), response_headers, log, done, delete", async () => {
   const host = await probe("");
   const s = host.newStream();
   const id = s.id;
@@ -22,8 +22,8 @@ test("per request: context_create(ctx, root), request_headers(ctx, lines, eos), 
     `proxy_on_context_create ${id} ${host.rootContextId}`,
     `proxy_on_request_headers ${id} 5 1`,
     `proxy_on_response_headers ${id} 2 0`,
-    `proxy_on_done ${id}`,
     `proxy_on_log ${id}`,
+    `proxy_on_done ${id}`,
     `proxy_on_delete ${id}`,
   ]);
   assert.equal(host.contextCount, 1); // only the root is left

@@ -61,13 +61,15 @@ test("details: spaces become '_'; an empty body gets no content-type; a module c
   if (o2.kind === "local") assert.deepEqual(o2.headers, [["content-type", "application/json"], ["content-length", "2"]]);
 });
 
-test("a second local reply from the response callback of a local reply is recorded as an error and ignored (envoy#28826)", async () => {
-  const host = await probe("request local 403 first -\nresponse local 500 second -");
-  const out = host.newStream().requestHeaders(REQ);
-  assert.equal(out.kind === "local" && out.status, 403);
+test("a second local reply from the response callback of a local reply replaces it, without re-entering the filter; recorded as an error", async () => {
+  const host = await probe("request local 403 first - x-a=1\nresponse local 500 second -");
+  const s = host.newStream();
+  const out = s.requestHeaders(REQ);
+  assert.deepEqual(out.kind === "local" && [out.status, out.details, out.headers], [500, "second", []]);
   assert.equal(host.errors.length, 1);
   assert.match(host.errors[0], /response callback of its own local reply/);
   assert.equal(result(host, "response local 500 second -"), "0");
+  assert.equal(callbacks(host).filter((c) => c.startsWith("proxy_on_response_headers")).length, 1);
 });
 
 test("Kong: a second local response traps ('local response already stashed')", async () => {

@@ -228,9 +228,9 @@ export async function loadHost(config: string | Uint8Array | null, options: Host
   const host = await ProxyWasmHost.load(wasm(), {
     maxLogs: 2000,
     ...options,
-    logger: (level, message) => {
+    logger: (level, message, prefix) => {
       if (!message.startsWith("host: ") && hasCrLfNul(message)) badLogLines.push(message);
-      options.logger?.(level, message);
+      options.logger?.(level, message, prefix);
     },
   });
   if (config !== null && !host.configure(config)) {

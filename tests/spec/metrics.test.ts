@@ -109,7 +109,8 @@ test("§8 counters are defined once per VM: a reconfiguration keeps one stat per
   exchange(h, actual(O));
   assert.equal(h.configure(JSON.stringify({ ...BASE, max_age: 5 })), true);
   exchange(h, actual(O));
-  const names = h.metrics().map((m) => m.name).filter((n) => n.startsWith("cors."));
+  // Envoy 1.40 shows them as wasmcustom.<name> (host-facts.md §4.5)
+  const names = h.metrics().map((m) => m.name).filter((n) => n.startsWith("wasmcustom.cors.")).map((n) => n.slice("wasmcustom.".length));
   assert.deepEqual([...new Set(names)].sort(), [...COUNTERS].sort());
   assert.equal(names.length, COUNTERS.length, `no duplicate stats: ${JSON.stringify(names)}`);
   assert.equal(counters(h)["cors.actual_allowed"], 2);
