@@ -21,6 +21,8 @@ export interface WasmPlugin {
   /** Listeners with the same vmId (and code) share one VM (default "cors"). */
   vmId?: string;
   failurePolicy?: "FAIL_CLOSED" | "FAIL_OPEN";
+  /** vm_config.configuration (the VM_CONFIGURATION buffer; its size is passed to proxy_on_vm_start). */
+  vmConfiguration?: string;
 }
 
 export interface Listener {
@@ -39,6 +41,9 @@ export interface Listener {
   domains?: string[];
   /** Terminate TLS with this certificate and key (PEM text): requests then reach the filter with :scheme https. */
   tls?: { certificateChain: string; privateKey: string };
+  /** An access log line per request on Envoy's stderr, in Envoy's format language (e.g. "%RESPONSE_CODE_DETAILS%\n");
+   *  Envoy flushes it every --file-flush-interval-msec. */
+  accessLog?: string;
 }
 
 export interface Cluster {
@@ -59,6 +64,8 @@ export interface Bootstrap {
 const HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
 const WASM = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 const ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+const STRING = "type.googleapis.com/google.protobuf.StringValue";
+const STDERR_LOG = "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog";
 const TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
 const LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
@@ -72,8 +79,13 @@ export function wasmFilter(plugin: WasmPlugin): Record<string, unknown> {
       config: {
         name: plugin.name ?? "cors",
         root_id: plugin.rootId ?? "",
-        vm_config: { vm_id: plugin.vmId ?? "cors", runtime: "envoy.wasm.runtime.v8", code: { local: { filename: plugin.wasm } } },
-        configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: plugin.configuration },
+        vm_config: {
+          vm_id: plugin.vmId ?? "cors",
+          runtime: "envoy.wasm.runtime.v8",
+          code: { local: { filename: plugin.wasm } },
+          ...(plugin.vmConfiguration === undefined ? {} : { configuration: { "@type": STRING, value: plugin.vmConfiguration } }),
+        },
+        configuration: { "@type": STRING, value: plugin.configuration },
         failure_policy: plugin.failurePolicy ?? "FAIL_CLOSED",
       },
     },
@@ -104,6 +116,9 @@ export function listener(l: Listener): Record<string, unknown> {
           "@type": HCM,
           stat_prefix: l.name,
           codec_type: "AUTO",
+          ...(l.accessLog === undefined ? {} : {
+            access_log: [{ name: "envoy.access_loggers.stderr", typed_config: { "@type": STDERR_LOG, log_format: { text_format_source: { inline_string: l.accessLog } } } }],
+          }),
           route_config: {
             name: l.name,
             virtual_hosts: [{

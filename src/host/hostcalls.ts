@@ -33,6 +33,7 @@ export interface HostCallTarget {
 }
 
 const DETAILS_WS = /[ \t\f\v\n\r]/g;
+const EMPTY_PAIRS = Buffer.from([0, 0, 0, 0]); // a pair list with no pairs
 const MAX_KNOWN_GRPC = 16;
 const MAX_MAP_TYPE = MapType.HttpCallResponseTrailers;
 const MAX_BUFFER_TYPE = BufferType.CallData;
@@ -196,8 +197,9 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
     proxy_get_header_map_pairs(type: number, ptrPtr: number, sizePtr: number): number {
       if ((type >>> 0) > MAX_MAP_TYPE) return Status.BadArgument;
       const map = mapOf(type);
-      if (map === null) return Status.BadArgument;
-      return mem.copyOutBytes(map.serialize(), ptrPtr, sizePtr) ? Status.Ok : Status.InvalidMemoryAccess;
+      // a map that is not available (yet, or any more): OK with no pairs (Envoy 1.40 measured; get/add say BAD_ARGUMENT)
+      const bytes = map === null ? EMPTY_PAIRS : map.serialize();
+      return mem.copyOutBytes(bytes, ptrPtr, sizePtr) ? Status.Ok : Status.InvalidMemoryAccess;
     },
 
     proxy_set_header_map_pairs(type: number, p: number, l: number): number {

@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { FilterLike, HeaderList, StreamLike } from "./filter.js";
-import { fromRaw, pseudo, requestHasBody, stripHopByHop, toEnvoyRequest, toFlat } from "./headers.js";
+import { addEnvoyRequestHeaders, fromRaw, pseudo, requestHasBody, stripHopByHop, toEnvoyRequest, toFlat } from "./headers.js";
 import { startEchoUpstream, type EchoUpstream } from "./echo.js";
 import { answerClientErrorLikeEnvoy, frontListener } from "./front.js";
 import { envoyMethod } from "./http1.js";
@@ -86,7 +86,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const method = envoyMethod(req.method ?? "GET");
     const url = req.url ?? "/";
     const rawLines = fromRaw(req.rawHeaders);
-    const envoyHeaders = toEnvoyRequest(method, url, scheme, req.rawHeaders);
+    const envoyHeaders = addEnvoyRequestHeaders(toEnvoyRequest(method, url, scheme, req.rawHeaders), scheme);
     const hasBody = requestHasBody(rawLines);
     let stream: StreamLike;
     let outcome;
