@@ -41,7 +41,7 @@ function putNumber(at: usize, value: u32): usize {
 export function cors_abort(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
   if (!aborting) {
     aborting = true;
-    let at = put(0, "cors: abort: ");
+    let at = put(0, "abort: ");
     at = put(at, message);
     at = put(at, " at ");
     at = put(at, fileName);

@@ -8,7 +8,7 @@ import { proxy_log } from "./imports";
 // Logged when a host calls proxy_on_configure without having called `_initialize` first (a third-party test
 // host did). The configuration is then refused, so the plugin fails closed instead of doing nothing; every
 // other callback finds no context and does nothing (context.ts).
-const NOT_STARTED = "cors: the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused";
+const NOT_STARTED = "the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused";
 const notStartedLine: usize = memory.data(128);
 
 /** Logs NOT_STARTED without allocating: the ASCII text (static data, there before any start function) copied

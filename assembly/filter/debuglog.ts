@@ -1,5 +1,5 @@
 // The `debug: true` decision line (docs/ARCHITECTURE.md; parsed by the CLI's `explain`):
-// cors: decision kind=<k> verdict=<v> reason=<r> origin="<value>"[ mode=report_only]
+// decision kind=<k> verdict=<v> reason=<r> origin="<value>"[ mode=report_only]
 // Built only when debug is on: no per-request string work otherwise.
 
 import { Decision, kindName, verdictName, reasonName } from "./decision";
@@ -7,7 +7,7 @@ import { charAt } from "../ascii";
 
 export function decisionLine(d: Decision, reportOnly: bool): string {
   const origin = d.origin;
-  let s = "cors: decision kind=" + kindName(d.kind) + " verdict=" + verdictName(d.verdict) +
+  let s = "decision kind=" + kindName(d.kind) + " verdict=" + verdictName(d.verdict) +
     " reason=" + reasonName(d.reason) + " origin=\"" + (origin === null ? "" : quote(origin)) + "\"";
   if (reportOnly) s += " mode=report_only";
   return s;

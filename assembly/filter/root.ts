@@ -20,17 +20,17 @@ export class CorsRoot extends RootContext {
     if (configSize > 0) {
       bytes = getBufferBytes(BufferType.PluginConfiguration, 0, configSize);
       if (bytes === null) {
-        log(LogLevel.Error, "cors: configuration: the host did not hand over the configuration bytes");
+        log(LogLevel.Error, "configuration: the host did not hand over the configuration bytes");
         return false;
       }
     }
     const result = parsePluginConfig(bytes);
     const warnings = result.warnings;
-    for (let i = 0; i < warnings.length; i++) log(LogLevel.Warn, "cors: " + warnings[i]);
+    for (let i = 0; i < warnings.length; i++) log(LogLevel.Warn, warnings[i]);
     const errors = result.errors;
     const config = result.config;
     if (errors.length > 0 || config === null) {
-      for (let i = 0; i < errors.length; i++) log(LogLevel.Error, "cors: " + errors[i]);
+      for (let i = 0; i < errors.length; i++) log(LogLevel.Error, errors[i]);
       return false;
     }
     // counters: defined once per root (spec §8)

@@ -34,7 +34,7 @@ export async function prepare(
     config: string;
     routeName?: string;
     clusterName?: string;
-    logger?: (level: number, message: string) => void;
+    logger?: (level: number, message: string, prefix?: string) => void;
   },
   io: Io,
   command: string,

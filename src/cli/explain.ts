@@ -12,7 +12,8 @@ export interface Decision {
   reportOnly: boolean;
 }
 
-const DECISION = /cors: decision kind=(\S+) verdict=(\S+) reason=(\S+) origin="(.*?)"( mode=report_only)?\s*$/;
+// the message as the filter logs it, or a whole log line as Envoy prints it (`wasm log cors cors: decision …`)
+const DECISION = /(?:^|: )decision kind=(\S+) verdict=(\S+) reason=(\S+) origin="(.*?)"( mode=report_only)?\s*$/;
 
 export function parseDecision(line: string): Decision | null {
   const m = DECISION.exec(line);

@@ -4,7 +4,7 @@ import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
 import { prepare, readConfig, LEVEL_NAMES } from "./common.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
 import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
-import type { HostLike } from "../proxy/filter.js";
+import { envoyLogText, type HostLike } from "../proxy/filter.js";
 
 /** An origin the configuration allows, for the printed curl examples. */
 function exampleOrigin(config: string): string {
@@ -74,8 +74,9 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     config,
     routeName: a.values.get("route-name"),
     clusterName: a.values.get("cluster-name"),
-    logger: (level: number, message: string) => {
-      if (gate.live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${message}\n`);
+    logger: (level: number, message: string, prefix?: string) => {
+      // a module's line reads as Envoy prints it (`wasm log cors cors: decision …`); the host's own lines as they are
+      if (gate.live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${prefix === undefined ? message : envoyLogText(message, prefix)}\n`);
     },
   });
   const gate = { live: false };

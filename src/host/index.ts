@@ -6,7 +6,6 @@ export { Stream } from "./stream.js";
 export { LoadError, HostTrap } from "./errors.js";
 export { HeaderMap, JOINED_INLINE, INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS, toHeaderList } from "./headers.js";
 export { ENVOY_INLINE_HEADERS_VERSION } from "./inline-headers.js";
-export { envoyLogText } from "./types.js";
 export { requestLines } from "./simulate.js";
 export { importTable, PORTABLE_IMPORTS } from "./profiles.js";
 export type { Stat } from "./metrics.js";

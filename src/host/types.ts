@@ -25,8 +25,8 @@ export interface HostOptions {
   /** Also serve top-level route_name / cluster_name (Higress' Envoy fork; upstream Envoy ≥1.33 does not). */
   legacyProperties?: boolean;
   /** Called for every proxy_log line (and host diagnostics) besides recording it in `logs`; `prefix` is Envoy's
-   *  log prefix of the module's line ("" for the host's own lines; print with envoyLogText). */
-  logger?: (level: number, message: string, prefix: string) => void;
+   *  log prefix of a module's line (src/proxy/filter.ts envoyLogText prints it), undefined for the host's own lines. */
+  logger?: (level: number, message: string, prefix?: string) => void;
   /** Keep at most this many log lines in `logs` (oldest dropped). Default 10000. */
   maxLogs?: number;
 }
@@ -35,13 +35,8 @@ export interface LogLine {
   level: number;
   /** As the module logged it. */
   message: string;
-  /** A module's line: Envoy's log prefix (plugin name, root id, vm id; see envoyLogText). */
+  /** A module's line: Envoy's log prefix (plugin name, root id, vm id of a stream; root id, vm id of a root); absent when empty. */
   prefix?: string;
-}
-
-/** How Envoy prints a module's log line: `wasm log cors cors: …` (a stream context of plugin cors, vm cors). */
-export function envoyLogText(message: string, prefix = ""): string {
-  return `wasm log${prefix === "" ? "" : " " + prefix}: ${message}`;
 }
 
 export interface LocalReply {

@@ -37,7 +37,7 @@ export class Vm implements HostCallTarget {
   exports!: WebAssembly.Exports;
   private nextContextId = 1; // cpp-host: 0 is reserved for the VM context
   private readonly maxLogs: number;
-  private readonly logger?: (level: number, message: string, prefix: string) => void;
+  private readonly logger?: (level: number, message: string, prefix?: string) => void;
 
   // exported callbacks (undefined when the module does not export them)
   onContextCreate?: Fn;
@@ -66,11 +66,11 @@ export class Vm implements HostCallTarget {
     return c;
   }
 
-  /** Records a line; `prefix` is Envoy's for a module's line (logPrefix()), absent for the host's own. */
+  /** Records a line; `prefix` is Envoy's for a module's line (logPrefix()), kept when not empty. */
   log(level: number, message: string, prefix?: string): void {
     if (this.logs.length >= this.maxLogs) this.logs.shift();
-    this.logs.push(prefix === undefined ? { level, message } : { level, message, prefix });
-    this.logger?.(level, message, prefix ?? "");
+    this.logs.push(prefix === undefined || prefix === "" ? { level, message } : { level, message, prefix });
+    this.logger?.(level, message, prefix);
   }
 
   /**

@@ -21,7 +21,7 @@ export interface FilterLike {
 
 export interface HostLike extends FilterLike {
   configure(config: string | Uint8Array): boolean;
-  readonly logs: Array<{ level: number; message: string }>;
+  readonly logs: Array<{ level: number; message: string; prefix?: string }>;
   metric?(name: string): number | undefined;
   /** Every metric the filter defined, by the name Envoy's /stats shows. */
   metrics?(): Array<{ name: string; type: number; value: bigint | number; samples?: Array<bigint | number> }>;
@@ -29,6 +29,12 @@ export interface HostLike extends FilterLike {
 }
 
 export const LOG_LEVEL = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, critical: 5 } as const;
+
+/** A module's log line as Envoy prints it after its level: `wasm log cors cors: decision …` (the plugin name,
+ *  root id and vm id of a stream; root id and vm id of a root context; the host adds them, not the filter). */
+export function envoyLogText(message: string, prefix = ""): string {
+  return `wasm log${prefix === "" ? "" : " " + prefix}: ${message}`;
+}
 
 export interface LoadOptions {
   wasmPath: string;
@@ -38,8 +44,11 @@ export interface LoadOptions {
   clusterName?: string;
   pluginName?: string;
   rootId?: string;
-  /** Live log sink (level, message) besides the collected lines. */
-  logger?: (level: number, message: string) => void;
+  /** Default "cors", as in the project's Envoy bootstraps (src/envoy/bootstrap.ts): log lines then read as Envoy's. */
+  vmId?: string;
+  /** Live log sink besides the collected lines; `prefix`: Envoy's log prefix of a module's line (envoyLogText),
+   *  undefined for the host's own lines. */
+  logger?: (level: number, message: string, prefix?: string) => void;
 }
 
 export interface LoadedFilter {
@@ -120,6 +129,7 @@ export async function loadFilter(opts: LoadOptions): Promise<LoadedFilter> {
       failurePolicy: "FAIL_CLOSED",
       pluginName: opts.pluginName ?? "cors",
       rootId: opts.rootId ?? "",
+      vmId: opts.vmId ?? "cors",
       properties: { ...streamProperties },
       legacyProperties: legacy,
       logger: opts.logger,

@@ -6,6 +6,7 @@ export {
   readWasm,
   FilterLoadError,
   LOG_LEVEL,
+  envoyLogText,
   type FilterLike,
   type StreamLike,
   type HostLike,

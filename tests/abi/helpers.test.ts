@@ -55,7 +55,7 @@ test("configuration read failure: skeleton rejects the config, no trap", async (
   c.faults.set("proxy_get_buffer_bytes", { status: 1 });
   const root = c.createRoot('{"allow_origins":["https://a.example"]}');
   assert.equal(root.configured, 0);
-  assert.ok(c.logs.some((l) => l.level === 4 && l.message.startsWith("cors: ")));
+  assert.ok(c.logs.some((l) => l.level === 4 && l.message === "configuration: cannot read the plugin configuration"));
 });
 
 test("header map: many headers, in order, byte-exact", async () => {

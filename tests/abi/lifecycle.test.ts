@@ -131,7 +131,7 @@ test("an abort logs through proxy_log and traps (no env.abort, no proc_exit call
   assert.throws(() => h.ex.probe_abort(), WebAssembly.RuntimeError);
   const last = h.logs.at(-1)!;
   assert.equal(last.level, 5);
-  assert.match(last.message, /^cors: abort: probe abort at tests\/abi\/assembly\/probe\.ts:\d+:\d+$/);
+  assert.match(last.message, /^abort: probe abort at tests\/abi\/assembly\/probe\.ts:\d+:\d+$/);
 });
 
 test("a host that never calls _initialize gets a refused configuration and a log line saying why (fail closed)", () => {
@@ -154,7 +154,7 @@ test("a host that never calls _initialize gets a refused configuration and a log
   ex.proxy_on_context_create(1, 0);
   assert.equal(ex.proxy_on_vm_start(1, 0), 1);
   assert.equal(ex.proxy_on_configure(1, 0), 0, "proxy_on_configure must refuse: the filter would otherwise fail open");
-  assert.deepEqual(logs, [{ level: 4, message: "cors: the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused" }]);
+  assert.deepEqual(logs, [{ level: 4, message: "the host did not call _initialize (the module's start function) before proxy_on_configure; configuration refused" }]);
   // the other callbacks find no context and do nothing, without trapping
   ex.proxy_on_context_create(2, 1);
   assert.equal(ex.proxy_on_request_headers(2, 0, 0), 0);

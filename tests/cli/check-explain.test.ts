@@ -106,11 +106,11 @@ test("forceDebug keeps which policies exist", () => {
 });
 
 test("parseDecision reads the filter's decision line", () => {
-  assert.deepEqual(parseDecision('cors: decision kind=preflight verdict=rejected reason=origin_not_allowed origin="https://e.example"'), {
+  assert.deepEqual(parseDecision('decision kind=preflight verdict=rejected reason=origin_not_allowed origin="https://e.example"'), {
     kind: "preflight", verdict: "rejected", reason: "origin_not_allowed", origin: "https://e.example", reportOnly: false,
   });
-  assert.equal(parseDecision('cors: decision kind=actual verdict=allowed reason=allowed origin="x" mode=report_only')!.reportOnly, true);
-  assert.equal(parseDecision("cors: something else"), null);
+  assert.equal(parseDecision('wasm log cors cors: decision kind=actual verdict=allowed reason=allowed origin="x" mode=report_only')!.reportOnly, true);
+  assert.equal(parseDecision("something else"), null);
 });
 
 test("--help lists every command; unknown command → exit 2", async () => {

@@ -1,7 +1,7 @@
 // A trap fails the VM; failure policy (host-facts.md §4.3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { envoyLogText } from "../../src/host/index.js";
+import { envoyLogText } from "../../src/proxy/filter.js";
 import { load, probe, result } from "./helpers.js";
 
 const GET = { method: "GET", headers: { host: "h" } };
@@ -86,7 +86,7 @@ test("proxy_log with a level above critical (or negative) → BAD_ARGUMENT, the 
 test("a module's log lines carry Envoy's prefix: plugin name, root id and vm id of a stream; root id and vm id of a root", async () => {
   const seen: string[] = [];
   const host = await probe("configure log 2 from-root\nrequest log 2 from-stream", {
-    pluginName: "p", rootId: "r", vmId: "v", logger: (_l, m, prefix) => seen.push(envoyLogText(m, prefix)),
+    pluginName: "p", rootId: "r", vmId: "v", logger: (_l, m, prefix) => seen.push(envoyLogText(m, prefix ?? "")),
   });
   host.simulate(GET, null);
   assert.ok(seen.includes("wasm log r v: from-root"), seen.join("\n"));

@@ -154,9 +154,9 @@ export function assert403(r: SimResult): void {
   assert.equal(r.body, "Invalid CORS request");
 }
 
-/** Debug decision lines (`cors: decision …`) among `logs`. */
+/** Debug decision lines (`decision …`) among `logs`. */
 export function decisionLines(logs: LogLine[]): LogLine[] {
-  return logs.filter((l) => l.message.startsWith("cors: decision "));
+  return logs.filter((l) => l.message.startsWith("decision "));
 }
 
 export const COUNTERS = ["cors.preflight_allowed", "cors.preflight_rejected", "cors.actual_allowed", "cors.actual_rejected", "cors.not_cors"];

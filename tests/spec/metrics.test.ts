@@ -45,7 +45,7 @@ const scenarios: Scenario[] = [
   { what: "actual allowed under a literal-* policy", config: { allow_origins: ["*"] }, req: actual(O), counter: "cors.actual_allowed", kind: "actual", verdict: "allowed", reason: "allowed" },
 ];
 
-const LINE = /^cors: decision kind=(not_cors|preflight|actual) verdict=(allowed|rejected|skipped) reason=(no_policy|no_origin|same_origin|allowed|origin_not_allowed|origin_malformed|method_not_allowed|header_not_allowed|headers_malformed|headers_too_many) origin="([^"\r\n]*)"( mode=report_only)?$/;
+const LINE = /^decision kind=(not_cors|preflight|actual) verdict=(allowed|rejected|skipped) reason=(no_policy|no_origin|same_origin|allowed|origin_not_allowed|origin_malformed|method_not_allowed|header_not_allowed|headers_malformed|headers_too_many) origin="([^"\r\n]*)"( mode=report_only)?$/;
 
 for (const s of scenarios) {
   test(`§8 counter ${s.counter} increments exactly once: ${s.what}`, async () => {

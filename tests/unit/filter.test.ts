@@ -50,17 +50,17 @@ describe("the debug decision line (docs/ARCHITECTURE.md; parsed by `explain`)", 
   };
   test("allowed actual", () => {
     assert.equal(line({ host: "api.example.net", origin: "https://app.example.com" }),
-      'cors: decision kind=actual verdict=allowed reason=allowed origin="https://app.example.com"');
+      'decision kind=actual verdict=allowed reason=allowed origin="https://app.example.com"');
   });
   test("not CORS", () => {
-    assert.equal(line({ host: "api.example.net" }), 'cors: decision kind=not_cors verdict=skipped reason=no_origin origin=""');
+    assert.equal(line({ host: "api.example.net" }), 'decision kind=not_cors verdict=skipped reason=no_origin origin=""');
   });
   test("report_only suffix", () => {
     assert.equal(line({ host: "api.example.net", origin: "https://evil.example" }, "OPTIONS", true),
-      'cors: decision kind=actual verdict=rejected reason=origin_not_allowed origin="https://evil.example" mode=report_only');
+      'decision kind=actual verdict=rejected reason=origin_not_allowed origin="https://evil.example" mode=report_only');
   });
   test("a hostile origin cannot forge log fields", () => {
     assert.equal(line({ host: "api.example.net", origin: 'x" verdict=allowed\n' }),
-      'cors: decision kind=actual verdict=rejected reason=origin_malformed origin="x\\x22 verdict=allowed\\x0a"');
+      'decision kind=actual verdict=rejected reason=origin_malformed origin="x\\x22 verdict=allowed\\x0a"');
   });
 });

@@ -37,13 +37,13 @@ export class SkeletonRoot extends RootContext {
     }
     const bytes = getBufferBytes(BufferType.PluginConfiguration, 0, configSize);
     if (bytes === null) {
-      log(LogLevel.Error, "cors: cannot read the plugin configuration");
+      log(LogLevel.Error, "configuration: cannot read the plugin configuration");
       return false;
     }
     const text = String.UTF8.decode(bytes);
     const parsed = new OriginList();
     if (!parsed.parse(text)) {
-      log(LogLevel.Error, "cors: allow_origins: expected an array of strings");
+      log(LogLevel.Error, "allow_origins: expected an array of strings");
       return false;
     }
     this.anyOrigin = parsed.any;
