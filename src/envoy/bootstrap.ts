@@ -120,6 +120,8 @@ export function bootstrap(b: Bootstrap): Record<string, unknown> {
   };
   if (b.ldsPath !== undefined) {
     const dir = b.ldsPath.slice(0, b.ldsPath.lastIndexOf("/")) || "/";
+    // xDS (file-based included) needs a node id and cluster, or Envoy refuses to start
+    out.node = { id: "cors-proxy-wasm", cluster: "cors-proxy-wasm" };
     out.dynamic_resources = {
       lds_config: { resource_api_version: "V3", path_config_source: { path: b.ldsPath, watched_directory: { path: dir } } },
     };
