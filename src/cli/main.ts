@@ -1,5 +1,6 @@
 // `cors-proxy-wasm` — the command users touch first.
 //   serve    the dev proxy: the real .wasm in front of an upstream
+//   envoy    the real .wasm in the pinned real Envoy, in front of an upstream
 //   check    run a configuration through the filter's own proxy_on_configure
 //   explain  what the filter decides for one request, and the exact headers it sends
 //   render / oci  deployment helpers (src/deploy)
@@ -10,6 +11,7 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { runServe } from "./serve.js";
 import { runCheck } from "./check.js";
 import { runExplain } from "./explain.js";
+import { runEnvoy } from "./envoy.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -39,6 +41,13 @@ Commands:
       SIGHUP (or, with --watch, saving the file) reloads the configuration; a rejected one
       leaves the running configuration in place, as Envoy does. --admin serves the filter's
       metrics as Envoy's admin does (/stats, /stats?format=json, /stats/prometheus, /ready).
+  envoy [--config FILE] [--listen HOST:PORT] [--upstream URL] [--admin HOST:PORT] [--concurrency N]
+        [--wasm FILE] [--envoy BIN] [--route-name NAME] [--cluster-name NAME] [--watch]
+      Run the filter in real Envoy (the pinned build \`make envoy\` installs; --envoy BIN or $ENVOY_BIN
+      for another) in front of the same upstreams as serve. Defaults: --listen 127.0.0.1:10000,
+      --admin 127.0.0.1:9901 (the filter's counters: /stats?filter=cors), --concurrency 1.
+      SIGHUP (or, with --watch, saving the file) hands Envoy the configuration again through its
+      file-based LDS: a configuration the filter rejects is NACKed and the running one stays.
   check FILE [--wasm FILE] [--route-name NAME] [--cluster-name NAME]
       Run FILE through the filter's own proxy_on_configure: prints "ok" (and warnings) or every
       error; exit status 0 / 1.
@@ -103,6 +112,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return 0;
       case "serve":
         return await runServe(rest, io);
+      case "envoy":
+        return await runEnvoy(rest, io);
       case "check":
         return await runCheck(rest, io);
       case "explain":

@@ -7,7 +7,7 @@ import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
 import type { HostLike } from "../proxy/filter.js";
 
 /** An origin the configuration allows, for the printed curl examples. */
-function exampleOrigin(config: string): string {
+export function exampleOrigin(config: string): string {
   try {
     const c = JSON.parse(config) as Record<string, unknown>;
     const pick = (o: unknown): string | undefined => {

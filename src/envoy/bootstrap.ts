@@ -9,6 +9,7 @@
 // - file-based LDS (`path_config_source` with `watched_directory`) reloads when a file is moved into the
 //   watched directory; a listener update whose filter rejects its configuration is NACKed and the previous
 //   listener keeps serving (listener_manager.lds.update_rejected).
+import { isIP } from "node:net";
 
 export interface WasmPlugin {
   /** The bytes proxy_on_configure reads, as text (the filter's JSON). */
@@ -37,12 +38,17 @@ export interface Listener {
   cluster: string;
   /** Host names of the virtual host (default ["*"]). */
   domains?: string[];
+  /** Prepended to every request path on its way upstream (the Route's prefix_rewrite of "/"), e.g. "/base/". */
+  pathPrefix?: string;
 }
 
 export interface Cluster {
   name: string;
+  /** An IP address (a STATIC cluster) or a DNS name (LOGICAL_DNS, IPv4 preferred). */
   host: string;
   port: number;
+  /** TLS to the upstream, SNI = host. */
+  tls?: boolean;
 }
 
 export interface Bootstrap {
@@ -94,7 +100,11 @@ export function listener(l: Listener): Record<string, unknown> {
             virtual_hosts: [{
               name: l.name,
               domains: l.domains ?? ["*"],
-              routes: [{ name: l.routeName ?? l.name, match: { prefix: "/" }, route: { cluster: l.cluster } }],
+              routes: [{
+                name: l.routeName ?? l.name,
+                match: { prefix: "/" },
+                route: { cluster: l.cluster, ...(l.pathPrefix ? { prefix_rewrite: l.pathPrefix } : {}) },
+              }],
             }],
           },
           http_filters: [...filters, { name: "envoy.filters.http.router", typed_config: { "@type": ROUTER } }],
@@ -104,12 +114,19 @@ export function listener(l: Listener): Record<string, unknown> {
   };
 }
 
+const UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
+
 export function cluster(c: Cluster): Record<string, unknown> {
+  const ip = isIP(c.host) !== 0;
   return {
     name: c.name,
-    type: "STATIC",
+    type: ip ? "STATIC" : "LOGICAL_DNS",
+    ...(ip ? {} : { dns_lookup_family: "V4_PREFERRED" }),
     connect_timeout: "1s",
     load_assignment: { cluster_name: c.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(c.host, c.port) } }] }] },
+    ...(c.tls
+      ? { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": UPSTREAM_TLS, sni: c.host } } }
+      : {}),
   };
 }
 
