@@ -95,11 +95,15 @@ export interface Served {
   signal(signal: NodeJS.Signals): void;
 }
 
-/** `serve --listen 127.0.0.1:0 …`: resolves once the one `listening on URL` line is printed. */
-export function serve(args: string[], opts: { timeoutMs?: number; direct?: boolean } = {}): Promise<Served> {
+/**
+ * `serve --listen 127.0.0.1:0 …` (or `opts.command`, e.g. `envoy`, which prints `listening on URL (Envoy X)`):
+ * resolves once the one `listening on URL` line is printed.
+ */
+export function serve(args: string[], opts: { timeoutMs?: number; direct?: boolean; command?: string } = {}): Promise<Served> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const command = opts.command ?? "serve";
   return new Promise((resolvePromise, reject) => {
-    const child = spawnCli(["serve", "--listen", "127.0.0.1:0", ...args], opts.direct ?? false);
+    const child = spawnCli([command, "--listen", "127.0.0.1:0", ...args], opts.direct ?? false);
     let stdout = "";
     let stderr = "";
     let done = false;
@@ -110,11 +114,11 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
       if (done) return;
       done = true;
       killGroup(child, "SIGKILL");
-      reject(new Error(`serve did not print "listening on" in time\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(new Error(`${command} did not print "listening on" in time\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, timeoutMs);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
-      const m = /^listening on (http:\/\/\S+)$/m.exec(stdout);
+      const m = /^listening on (http:\/\/\S+)(?: \(.*\))?$/m.exec(stdout);
       if (m && !done) {
         done = true;
         clearTimeout(timer);
@@ -144,7 +148,7 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
       if (done) return;
       done = true;
       clearTimeout(timer);
-      reject(new Error(`serve exited (${r.code ?? r.signal}) before listening\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`));
+      reject(new Error(`${command} exited (${r.code ?? r.signal}) before listening\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`));
     });
   });
 }
