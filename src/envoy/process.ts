@@ -14,8 +14,8 @@ export interface StartOptions {
   bin?: string;
   /** Worker threads (default 1). */
   concurrency?: number;
-  /** Envoy's -l (default "info": the filter's configuration errors and warnings are visible). */
-  logLevel?: string;
+  /** Envoy's -l (default "info": the filter's configuration errors and warnings are visible); null: no -l. */
+  logLevel?: string | null;
   /** Extra command-line arguments. */
   args?: string[];
   /** Directory for the bootstrap and the admin address file (default: a new temporary directory, removed on stop). */
@@ -208,7 +208,7 @@ export async function startEnvoy(config: Record<string, unknown> | string, opts:
     "-c", configPath,
     "--disable-hot-restart", // several Envoys side by side (tests, CLI, bench)
     "--concurrency", String(opts.concurrency ?? 1),
-    "-l", opts.logLevel ?? "info",
+    ...(opts.logLevel === null ? [] : ["-l", opts.logLevel ?? "info"]),
     "--admin-address-path", adminPath,
     ...(opts.args ?? []),
   ];
