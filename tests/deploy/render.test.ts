@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { render, renderCommand, readConfigFile, higressSpecParts, RenderError, PLATFORMS, DEFAULTS } from "../../src/deploy/render.js";
-import { RENDERED, ROOT, renderExample, renderCommandLine, readExample } from "./examples.js";
+import { render, renderCommand, renderCompose, readConfigFile, higressSpecParts, RenderError, PLATFORMS, DEFAULTS } from "../../src/deploy/render.js";
+import { pinnedEnvoyVersion } from "../../src/envoy/install.js";
+import { COMPOSE, RENDERED, ROOT, renderExample, renderCommandLine, readExample } from "./examples.js";
 import { extractConfigs, higressController, loadYamlDocs } from "./helpers.js";
 
 type Obj = { [key: string]: unknown };
@@ -136,6 +137,14 @@ test("Higress: the matchRules ingress is the Ingress of httpbin.yaml, with its M
   assert.equal((backend.resource as Obj).name, (bridge.metadata as Obj).name);
   const registry = ((bridge.spec as Obj).registries as Obj[])[0];
   assert.equal((ingressMeta.annotations as Obj)["higress.io/destination"], `${String(registry.name)}.${String(registry.type)}`);
+});
+
+test(`${COMPOSE} is what renderCompose() makes: the Envoy image is the pinned version`, () => {
+  assert.ok(
+    readExample(COMPOSE) === renderCompose(),
+    `${COMPOSE} drifted: write it again with node dist/tests/deploy/examples.js --write (after make build)`,
+  );
+  assert.match(renderCompose(), new RegExp(`image: envoyproxy/envoy:v${pinnedEnvoyVersion().replace(/\./g, "\\.")}\n`));
 });
 
 test("docker-compose.yaml: one pinned Envoy image, the module and envoy.yaml where envoy.yaml expects them", () => {
