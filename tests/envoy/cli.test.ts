@@ -103,19 +103,25 @@ test("envoy: ready line with the pinned version, the filter answers through Envo
   for (const pid of envoyPids) assert.ok(!alive(pid), `Envoy (pid ${pid}) outlived the command`);
 });
 
-test("envoy: SIGINT to the command alone and Ctrl-C (SIGINT to its whole process group) both exit 0 with nothing left", async () => {
-  for (const group of [false, true]) {
+test("envoy: SIGINT to the command alone and Ctrl-C (its whole process group) exit 0; Envoy ending on its own exits 1; nothing left", async () => {
+  for (const how of ["SIGINT to the command", "Ctrl-C", "Envoy killed"]) {
     const s = await envoyCli(["--concurrency", "2"]);
     const pids = descendants(s.child.pid!);
     assert.equal(pids.length, 1);
     const exited = once(s.child, "exit") as Promise<[number | null]>;
-    if (group) s.signal("SIGINT");
-    else s.child.kill("SIGINT");
+    if (how === "Ctrl-C") s.signal("SIGINT");
+    else if (how === "SIGINT to the command") s.child.kill("SIGINT");
+    else process.kill(pids[0], "SIGKILL");
     const [code] = await exited;
     await s.stop();
-    assert.equal(code, 0, `group=${group}: ${s.stderr()}`);
-    assert.doesNotMatch(s.stderr(), /Envoy exited/, "a Ctrl-C is a normal stop");
-    for (const pid of pids) assert.ok(!alive(pid), `group=${group}: Envoy (pid ${pid}) outlived the command`);
+    if (how === "Envoy killed") {
+      assert.equal(code, 1, s.stderr());
+      assert.match(s.stderr(), /^cors-proxy-wasm envoy: Envoy exited \(SIGKILL\)$/m);
+    } else {
+      assert.equal(code, 0, `${how}: ${s.stderr()}`);
+      assert.doesNotMatch(s.stderr(), /Envoy exited/, "a normal stop");
+    }
+    for (const pid of pids) assert.ok(!alive(pid), `${how}: Envoy (pid ${pid}) outlived the command`);
   }
 });
 

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import yaml from "js-yaml";
-import { moduleLines, validateConfig } from "../../src/envoy/index.js";
+import { bootstrap, moduleLines, validateConfig } from "../../src/envoy/index.js";
+import { loadConfigFile, ManifestError } from "../../src/manifests/index.js";
 import { ROOT } from "../host/helpers.js";
 
 type Obj = Record<string, any>;
@@ -112,3 +113,23 @@ for (const b of BREAKAGES) {
     if (b.name.startsWith("a filter configuration")) assert.ok(moduleLines(r.log, ["error"]).length > 0, "the filter's own error line");
   });
 }
+
+test("every plugin configuration in examples/, read as `envoy --config FILE` reads it, is accepted by the filter in Envoy", (t) => {
+  const listeners = [];
+  for (const file of filesUnder(EXAMPLES).sort()) {
+    let config: string | null;
+    try {
+      config = loadConfigFile(file).config;
+    } catch (e) {
+      if (e instanceof ManifestError) continue; // carries no plugin configuration (compose, APISIX config.yaml, …)
+      throw e;
+    }
+    if (config === null) continue; // the controller would not push it
+    listeners.push({ name: relative(ROOT, file), port: 0, cluster: "upstream", plugin: { wasm: join(ROOT, "build", "cors.wasm"), configuration: config } });
+  }
+  t.diagnostic(`${listeners.length} configurations: ${listeners.map((l) => l.name).join(", ")}`);
+  assert.ok(listeners.length >= 7, "examples/ carries the configurations of every platform");
+  const r = validateConfig(bootstrap({ admin: { port: 0 }, listeners, clusters: [{ name: "upstream", host: "127.0.0.1", port: 9 }] }));
+  assert.ok(r.ok, moduleLines(r.log).join("\n") || r.log);
+  assert.deepEqual(moduleLines(r.log, ["error"]), []);
+});
