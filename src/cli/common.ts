@@ -55,5 +55,3 @@ export async function prepare(
     throw e;
   }
 }
-
-export const LEVEL_NAMES = ["trace", "debug", "info", "warn", "error", "critical"];

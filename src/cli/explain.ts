@@ -125,7 +125,7 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
     status = outcome.status;
     headers = outcome.headers;
     const details = outcome.details ? `, details ${outcome.details}` : "";
-    const body = typeof outcome.body === "string" ? outcome.body : Buffer.from(outcome.body ?? []).toString("latin1");
+    const body = outcome.body;
     response = `local reply ${status}${details}${body !== "" ? `, body ${JSON.stringify(body)}` : ""}`;
   } else {
     const upstream: HeaderList = [[":status", upstreamStatus]];

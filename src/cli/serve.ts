@@ -5,10 +5,10 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
-import { prepare, readConfig, LEVEL_NAMES } from "./common.js";
+import { prepare, readConfig } from "./common.js";
+import { LogLevelNames, type ProxyWasmHost } from "../host/index.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
 import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
-import type { HostLike } from "../proxy/filter.js";
 
 /** An origin the configuration allows, for the printed curl examples. */
 function exampleOrigin(config: string): string {
@@ -81,7 +81,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     routeName: a.values.get("route-name"),
     clusterName: a.values.get("cluster-name"),
     logger: (level: number, message: string) => {
-      if (gate.live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${message}\n`);
+      if (gate.live) io.err(`[${LogLevelNames[level] ?? level}] ${message}\n`);
     },
   });
   const gate = { live: false };
@@ -125,11 +125,11 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  let current: HostLike = loaded.host;
+  let current: ProxyWasmHost = loaded.host;
   let admin: RunningAdmin | null = null;
   if (adminListen !== undefined) {
     try {
-      admin = await startAdmin({ host: adminListen.host, port: adminListen.port, stats: () => current.metrics?.() ?? [] });
+      admin = await startAdmin({ host: adminListen.host, port: adminListen.port, stats: () => current.metrics() });
     } catch (e) {
       await proxy.close();
       io.err(`cors-proxy-wasm serve: cannot listen on ${adminAt} for --admin: ${(e as Error).message}\n`);
