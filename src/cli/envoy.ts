@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, watch, type FSWatcher } fro
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs, parseListen, UsageError } from "./args.js";
-import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
+import { defaultConfig, defaultWasm } from "./defaults.js";
+import { STDIN, type Io } from "./io.js";
+import { USAGE } from "./usage.js";
 import { readConfig } from "./common.js";
 import { curlExamples, exampleOrigin } from "./serve.js";
 import {
@@ -54,7 +56,8 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   const configPath = a.values.get("config") ?? defaultConfig;
-  const cfg = readConfig(configPath, io, "envoy");
+  if (configPath === STDIN) throw new UsageError("envoy reads --config again on reload: give a file, not -");
+  const cfg = await readConfig(configPath, io, "envoy");
   if (typeof cfg === "number") return cfg;
   let bin: string;
   try {
@@ -165,7 +168,7 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
     const reload = (why: string): void => {
       reloading = reloading.then(async () => {
         try {
-          const next = readConfig(configPath, io, "envoy");
+          const next = await readConfig(configPath, io, "envoy");
           if (typeof next === "number") {
             io.err(`reload (${why}): kept the previous configuration\n`);
             return;

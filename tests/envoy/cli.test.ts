@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { pinnedEnvoyVersion } from "../../src/envoy/index.js";
 import { startEchoUpstream } from "../../src/proxy/echo.js";
 import { header, request } from "../proxy/helpers.js";
-import { configFile, repoRoot, runCli, serve, type Served } from "../e2e/cli-helpers.js";
+import { configFile, repoRoot, runBin, runCli, serve, type Served } from "../e2e/cli-helpers.js";
 
 const ADMIN = ["--admin", "127.0.0.1:0"];
 
 function envoyCli(args: string[]): Promise<Served> {
-  return serve([...ADMIN, ...args], { command: "envoy", direct: true });
+  return serve([...ADMIN, ...args], { command: "envoy" });
 }
 
 /** Every process whose parent is `pid`, and theirs (Linux /proc). */
@@ -127,7 +127,7 @@ test("envoy: SIGINT to the command alone and Ctrl-C (its whole process group) ex
 
 test("envoy: a configuration the filter rejects exits 1 with the filter's lines, each once, and nothing else of Envoy's log", async () => {
   const bad = configFile({ allow_origins: ["https://a.example.com/x", "*"], allow_credentials: true, max_age: "1.5h" });
-  const r = await runCli(["envoy", "--listen", "127.0.0.1:0", ...ADMIN, "--concurrency", "2", "--config", bad], 60_000, true);
+  const r = await runBin(["envoy", "--listen", "127.0.0.1:0", ...ADMIN, "--concurrency", "2", "--config", bad]);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.stdout, "", "never listening");
   const lines = r.stderr.trimEnd().split("\n");
@@ -206,11 +206,11 @@ test("envoy --watch, SIGHUP: Envoy NACKs a rejected configuration and keeps the 
 });
 
 test("envoy: usage errors (exit 2) and a missing Envoy binary (exit 1) before anything starts", async () => {
-  for (const args of [["--concurrency", "0"], ["--concurrency", "two"], ["--upstream", "ftp://x"], ["--bogus"]]) {
-    const r = await runCli(["envoy", ...args], 30_000, true);
+  for (const args of [["--concurrency", "0"], ["--concurrency", "two"], ["--upstream", "ftp://x"], ["--bogus"], ["--config", "-"]]) {
+    const r = await runCli(["envoy", ...args]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
   }
-  const r = await runCli(["envoy", "--listen", "127.0.0.1:0", ...ADMIN, "--envoy", "/nonexistent/envoy"], 30_000, true);
+  const r = await runCli(["envoy", "--listen", "127.0.0.1:0", ...ADMIN, "--envoy", "/nonexistent/envoy"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Envoy binary not found: \/nonexistent\/envoy/);
 });

@@ -28,7 +28,7 @@ const KINDS: Kind[] = [
 ];
 
 test(`load: --concurrency 2, ${CONNECTIONS} keep-alive connections for ${SECONDS} s — zero errors, counters add up to the requests sent`, async (t) => {
-  const s = await serve(["--admin", "127.0.0.1:0", "--concurrency", "2"], { command: "envoy", direct: true });
+  const s = await serve(["--admin", "127.0.0.1:0", "--concurrency", "2"], { command: "envoy" });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const sent = new Map<string, number>(KINDS.map((k) => [k.counter, 0]));
   const wrong: string[] = [];
