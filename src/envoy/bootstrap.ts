@@ -34,12 +34,12 @@ export interface Listener {
   plugin: WasmPlugin | null;
   /** The Route's `name` (what the filter reads as xds.route_name). Default: the listener's name. */
   routeName?: string;
+  /** Prepended to every request path on its way upstream (the Route's prefix_rewrite of "/"), e.g. "/base/". */
+  pathPrefix?: string;
   /** The upstream cluster (its name is xds.cluster_name). */
   cluster: string;
   /** Host names of the virtual host (default ["*"]). */
   domains?: string[];
-  /** Prepended to every request path on its way upstream (the Route's prefix_rewrite of "/"), e.g. "/base/". */
-  pathPrefix?: string;
 }
 
 export interface Cluster {
