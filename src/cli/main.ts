@@ -10,6 +10,7 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { runServe } from "./serve.js";
 import { runCheck } from "./check.js";
 import { runExplain } from "./explain.js";
+import { runConvert } from "./convert.js";
 
 export interface Io {
   out: (text: string) => void;
@@ -49,6 +50,9 @@ Commands:
       Run one request through the real filter (with debug on) and print the decision (kind,
       verdict, reason) and the exact response headers the filter sends (for a forwarded request:
       on the upstream's response, by default a bare 200). --acrm without --method: OPTIONS.
+  convert [--from kong|krakend|apisix|envoy|istio|ingress-nginx|higress] FILE|- [--format json|yaml]
+      Translate another gateway's own CORS configuration into this filter's (stdout), naming
+      every behaviour difference on stderr (docs/convert.md); exit 0 converted, 1 an error.
   render ...   Render deployment files (see docs/cli.md).
   oci ...      Build an OCI image of the plugin (see docs/cli.md).
   help         This text.
@@ -107,6 +111,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runCheck(rest, io);
       case "explain":
         return await runExplain(rest, io);
+      case "convert":
+        return await runConvert(rest, io);
       case "render":
       case "oci":
         return await runDeploy(command, rest, io);
