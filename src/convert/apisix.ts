@@ -114,7 +114,7 @@ export const APISIX: SourceTable = {
       example: {
         native: {},
         expect: { allow_origins: ["*"], allow_methods: ["*"], allow_headers: ["*"], max_age: 5 },
-        kinds: ["max-age-default", "star-literal", "options-local", "headers-on-every-response", "no-origin", "upstream-headers"],
+        kinds: ["max-age-default", "star-literal", "options-local", "headers-on-every-response", "no-origin"],
       },
     },
     {
