@@ -55,7 +55,8 @@ export async function runConvert(argv: string[], io: Io): Promise<number> {
   const configs = result.configs.map((c) => c.config);
   if (configs.length > 1) io.err(`note: ${configs.length} configurations, one per filter instance: ${result.configs.map((c) => c.source).join("; ")}\n`);
   if (format === "yaml") {
-    io.out(configs.map((c, i) => `# from ${result.configs[i].source}\n${yaml.dump(c, { lineWidth: -1 })}`).join("---\n"));
+    const docs = configs.map((c, i) => `# from ${result.configs[i].source}\n${yaml.dump(c, { lineWidth: -1 }).replace(/\n?$/, "\n")}`);
+    io.out(docs.join("---\n"));
   } else {
     io.out(`${JSON.stringify(configs.length === 1 ? configs[0] : configs, null, 2)}\n`);
   }

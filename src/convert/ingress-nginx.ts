@@ -209,7 +209,7 @@ function annotations(md: Obj, basePath: string): Anns {
       const k = find(name);
       return k === undefined ? undefined : (a[k] as string);
     },
-    path: (name) => `${basePath}.metadata.annotations["${find(name) ?? prefixes[0] + name}"]`,
+    path: (name) => `${basePath === "" ? "" : `${basePath}.`}metadata.annotations["${find(name) ?? prefixes[0] + name}"]`,
   };
 }
 
@@ -263,7 +263,7 @@ function convertNginx(an: Anns, base: string, rec: Recorder): OurConfig {
   if (expose.length > 0) out.expose_headers = expose;
   const maxText = an.get("cors-max-age");
   out.max_age = maxText !== undefined && /^-?\d+$/.test(maxText.trim()) ? Math.max(0, Number(maxText.trim())) : NGINX_DEFAULTS.maxAge;
-  const at = `${base}.metadata.annotations`;
+  const at = `${base === "" ? "" : `${base}.`}metadata.annotations`;
   rec.diff("options-204", at);
   rec.diff("refused-forwarded", at);
   rec.diff("headers-on-every-response", at);
@@ -319,7 +319,7 @@ function convertHigressAnnotations(an: Anns, base: string, rec: Recorder): OurCo
   if (expose !== undefined) out.expose_headers = split(expose).filter((x) => x !== "");
   const maxText = an.get("cors-max-age");
   out.max_age = maxText !== undefined && /^\d+$/.test(maxText.trim()) ? Number(maxText.trim()) : HIGRESS_DEFAULTS.maxAge;
-  const at = `${base}.metadata.annotations`;
+  const at = `${base === "" ? "" : `${base}.`}metadata.annotations`;
   rec.diff("forward-unmatched", at, { key: "(no annotation)" });
   rec.diff("preflight-not-checked", at);
   rec.diff("no-vary", at);
