@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { parseArgs, UsageError } from "./args.js";
-import { defaultWasm, USAGE, type Io } from "./main.js";
+import { defaultWasm } from "./defaults.js";
+import type { Io } from "./io.js";
+import { USAGE } from "./usage.js";
 import { convertText, differenceLine, ParseError, SOURCES, type Source } from "../convert/index.js";
 import { validateConfig } from "../convert/check.js";
 
@@ -23,7 +25,7 @@ export async function runConvert(argv: string[], io: Io): Promise<number> {
   if (format !== "json" && format !== "yaml") throw new UsageError(`--format must be json or yaml, got "${format}"`);
   let text: string;
   try {
-    text = readFileSync(file === "-" ? 0 : file, "utf8");
+    text = file === "-" ? await io.stdin() : readFileSync(file, "utf8");
   } catch (e) {
     io.err(`cors-proxy-wasm convert: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 1;

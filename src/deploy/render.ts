@@ -9,8 +9,7 @@
 // The output is deterministic text: fixed templates with comments, the configuration dumped by js-yaml (or
 // embedded as pretty-printed JSON where the platform wants a string). The files in examples/ are produced
 // by this function, and tests/deploy re-render them and fail when they drift.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 
 export const PLATFORMS = ["envoy", "higress", "istio", "envoy-gateway", "kong", "apisix"] as const;
@@ -494,6 +493,19 @@ export function render(platform: Platform, config: object, options: RenderOption
   }
 }
 
+/** A configuration's text: JSON, or YAML of the same (an empty text is `{}`); `name` serves messages. */
+export function parseConfigText(text: string, name: string): Obj {
+  let value: unknown;
+  try {
+    value = text.trim() === "" ? {} : yaml.load(text); // JSON is YAML
+  } catch (e) {
+    throw new RenderError(`${name}: not valid JSON or YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (value === null || value === undefined) value = {};
+  if (!isObject(value)) throw new RenderError(`${name}: the configuration must be an object`);
+  return value;
+}
+
 /** Reads a configuration file: JSON, or YAML of the same (an empty file is `{}`). */
 export function readConfigFile(path: string): Obj {
   let text: string;
@@ -502,104 +514,5 @@ export function readConfigFile(path: string): Obj {
   } catch (e) {
     throw new RenderError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = text.trim() === "" ? {} : yaml.load(text); // JSON is YAML
-  } catch (e) {
-    throw new RenderError(`${path}: not valid JSON or YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
-  if (value === null || value === undefined) value = {};
-  if (!isObject(value)) throw new RenderError(`${path}: the configuration must be an object`);
-  return value;
-}
-
-/** The path as written in headers: relative to the working directory when inside it, with `/`. */
-export function displayPath(path: string, cwd = process.cwd()): string {
-  const abs = resolve(cwd, path);
-  const rel = relative(cwd, abs);
-  const shown = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
-  return shown.split("\\").join("/");
-}
-
-export const RENDER_USAGE = `usage: cors-proxy-wasm render ${PLATFORMS.join("|")} --config FILE [--out FILE]
-         [--name NAME] [--namespace NS] [--image REGISTRY/REPO:TAG] [--wasm PATH] [--upstream HOST:PORT]
-
-Writes the manifest that runs the filter with the configuration in FILE (JSON or YAML) on that platform,
-to standard output or to --out. For Higress, the keys outside _rules_ become defaultConfig and each _rules_
-entry a matchRules item.`;
-
-/** The `render` subcommand. Returns the exit code (0 ok, 1 bad configuration, 2 usage). */
-export async function renderCommand(argv: string[]): Promise<number> {
-  let platform: string | undefined;
-  const values = new Map<string, string>();
-  const known = new Set(["config", "out", "name", "namespace", "image", "wasm", "upstream"]);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") {
-      process.stdout.write(RENDER_USAGE + "\n");
-      return 0;
-    }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (!known.has(key)) {
-        process.stderr.write(`cors-proxy-wasm render: unknown option --${key}\n${RENDER_USAGE}\n`);
-        return 2;
-      }
-      let v: string;
-      if (eq >= 0) v = a.slice(eq + 1);
-      else if (i + 1 < argv.length) v = argv[++i];
-      else {
-        process.stderr.write(`cors-proxy-wasm render: --${key} needs a value\n`);
-        return 2;
-      }
-      if (values.has(key)) {
-        process.stderr.write(`cors-proxy-wasm render: --${key} given twice\n`);
-        return 2;
-      }
-      values.set(key, v);
-    } else if (platform === undefined) platform = a;
-    else {
-      process.stderr.write(`cors-proxy-wasm render: unexpected argument ${a}\n${RENDER_USAGE}\n`);
-      return 2;
-    }
-  }
-  if (platform === undefined || !(PLATFORMS as readonly string[]).includes(platform)) {
-    process.stderr.write(
-      (platform === undefined ? "cors-proxy-wasm render: which platform?\n" : `cors-proxy-wasm render: unknown platform "${platform}"\n`) +
-        RENDER_USAGE +
-        "\n",
-    );
-    return 2;
-  }
-  const configPath = values.get("config");
-  if (configPath === undefined) {
-    process.stderr.write(`cors-proxy-wasm render: --config FILE is required\n${RENDER_USAGE}\n`);
-    return 2;
-  }
-  try {
-    const config = readConfigFile(configPath);
-    const text = render(platform as Platform, config, {
-      source: displayPath(configPath),
-      name: values.get("name"),
-      namespace: values.get("namespace"),
-      image: values.get("image"),
-      wasmPath: values.get("wasm"),
-      upstream: values.get("upstream"),
-    });
-    const out = values.get("out");
-    if (out === undefined || out === "-") process.stdout.write(text);
-    else {
-      mkdirSync(dirname(resolve(out)), { recursive: true });
-      writeFileSync(out, text);
-      process.stderr.write(`wrote ${out}\n`);
-    }
-    return 0;
-  } catch (e) {
-    if (e instanceof RenderError) {
-      process.stderr.write(`cors-proxy-wasm render: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return parseConfigText(text, path);
 }

@@ -8,6 +8,7 @@ export { HeaderMap, JOINED_INLINE, toHeaderList } from "./headers.js";
 export { requestLines } from "./simulate.js";
 export { importTable, PORTABLE_IMPORTS } from "./profiles.js";
 export type { Stat } from "./metrics.js";
+export { LogLevelNames } from "./types.js";
 export type {
   FailurePolicy,
   HeaderInput,

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, type Io } from "../../src/cli/main.js";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
 import { repoRoot } from "../e2e/cli-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cors-convert-"));
@@ -17,11 +18,9 @@ function file(name: string, text: string): string {
 }
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const io = memoryIo();
   const code = await main(args, io);
-  return { code, out, err };
+  return { code, out: io.stdout(), err: io.stderr() };
 }
 
 const KONG_YAML = `_format_version: "3.0"

@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
-import { buildOciImage, gzipStored, ociCommand, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { buildOciImage, gzipStored, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
 import { ROOT } from "./examples.js";
 import { WASM_PATH } from "./helpers.js";
 
@@ -213,18 +215,10 @@ test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs
     assert.ok(readFileSync(WASM_PATH).equals(r.wasm), "plugin.wasm is build/cors.wasm");
     assert.ok(existsSync(out + ".tar"));
     // in-process too, same result
-    const stdout = process.stdout.write;
-    const stderr = process.stderr.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-      assert.equal(await ociCommand(["--wasm", WASM_PATH, "--out", join(dir, "again")]), 0);
-      assert.equal(await ociCommand(["--bogus"]), 2);
-      assert.equal(await ociCommand(["--wasm", join(dir, "missing.wasm"), "--out", join(dir, "x")]), 1);
-    } finally {
-      process.stdout.write = stdout;
-      process.stderr.write = stderr;
-    }
+    const ociCommand = (argv: string[]) => main(["oci", ...argv], memoryIo());
+    assert.equal(await ociCommand(["--wasm", WASM_PATH, "--out", join(dir, "again")]), 0);
+    assert.equal(await ociCommand(["--bogus"]), 2);
+    assert.equal(await ociCommand(["--wasm", join(dir, "missing.wasm"), "--out", join(dir, "x")]), 1);
     assert.equal(readLayout(join(dir, "again"), "0.1.0").manifestDigest, r.manifestDigest);
   } finally {
     rmSync(dir, { recursive: true, force: true });
