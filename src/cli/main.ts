@@ -16,6 +16,7 @@ import { runCheck } from "./check.js";
 import { runExplain } from "./explain.js";
 import { runRender } from "./render.js";
 import { runOci } from "./oci.js";
+import { runConvert } from "./convert.js";
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   explain: runExplain,
   render: runRender,
   oci: runOci,
+  convert: runConvert,
 };
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

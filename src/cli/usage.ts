@@ -55,6 +55,9 @@ ${SERVE_USAGE}
 ${ENVOY_USAGE}
 ${CHECK_USAGE}
 ${EXPLAIN_USAGE}
+  convert [--from kong|krakend|apisix|envoy|istio|ingress-nginx|higress] FILE|- [--format json|yaml]
+      Translate another gateway's own CORS configuration into this filter's (stdout), naming
+      every behaviour difference on stderr (docs/convert.md); exit 0 converted, 1 an error.
   render ${PLATFORMS.join("|")} --config FILE [--out FILE] [...]
       Render the file that runs the filter on that platform (cors-proxy-wasm render --help).
   oci [--wasm FILE] [--out DIR] [--tag TAG] [--archive FILE]
