@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { render, readConfigFile, type Platform } from "../../src/deploy/render.js";
+import { render, readConfigFile, type Platform } from "../../src/platforms/index.js";
 
 /** The repository root (this file runs from dist/tests/deploy/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");

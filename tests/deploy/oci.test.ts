@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { buildOciImage, gzipStored, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
+import { VERSION } from "../../src/version.js";
 import { ROOT } from "./examples.js";
 import { WASM_PATH } from "./helpers.js";
 
@@ -259,4 +260,10 @@ test("go-containerregistry (what Istio, Higress and Envoy Gateway pull with) val
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the default tag is the package's version (src/version.ts agrees with package.json)", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  assert.equal(buildOciImage(readFileSync(WASM_PATH)).tag, pkg.version);
 });

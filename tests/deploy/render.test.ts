@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { render, readConfigFile, higressSpecParts, RenderError, PLATFORMS, DEFAULTS } from "../../src/deploy/render.js";
+import { render, readConfigFile, higressSpecParts, RenderError, PLATFORMS, DEFAULTS } from "../../src/platforms/index.js";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { RENDERED, ROOT, renderExample, renderCommandLine, readExample } from "./examples.js";
