@@ -2,6 +2,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { serializePairs } from "../../src/host/memory.js";
+import { lcg32 } from "../cases/prng.js";
 import { buildProbe, exchange, exportsOf, header, load, logsOf, modules, pages, type HeaderList } from "./modules.js";
 
 let probe: Uint8Array;
@@ -227,8 +228,8 @@ test("skeleton: the echoed origin is byte-exact (Latin-1 bytes)", async () => {
 test("host-written blocks survive GC steps: 1,500 large values echoed byte-exact", async () => {
   const h = await load(probe);
   h.configure("");
-  let seed = 1;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 8;
+  const next = lcg32(1);
+  const rnd = () => next() >>> 8;
   for (let i = 0; i < 1500; i++) {
     const len = 1 + (rnd() % 20000);
     let v = "";

@@ -13,6 +13,7 @@ import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { buildOciImage, gzipStored, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
 import { VERSION } from "../../src/version.js";
+import { lcg32 } from "../cases/prng.js";
 import { ROOT } from "./examples.js";
 import { WASM_PATH } from "./helpers.js";
 
@@ -24,11 +25,8 @@ const sha = (b: Uint8Array) => "sha256:" + createHash("sha256").update(b).digest
 function fakeWasm(size: number, seed = 1): Uint8Array {
   const b = new Uint8Array(size);
   b.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  let x = seed;
-  for (let i = 8; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
+  const next = lcg32(seed);
+  for (let i = 8; i < size; i++) b[i] = next() >>> 24;
   return b;
 }
 

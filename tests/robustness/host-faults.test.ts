@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import type { HostFault } from "../../src/host/index.js";
-import { buildProbe, exchange, exportsOf, header, IMPORT_NAMES, load, logsOf, modules, NON_OK_STATUSES } from "./modules.js";
+import { buildProbe, exchange, exportsOf, header, IMPORT_NAMES, load, logsOf, modules, NON_OK_STATUSES } from "../abi/modules.js";
 
 let probe: Uint8Array;
 let both: Array<{ name: string; wasm: Uint8Array }>;
