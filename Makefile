@@ -36,7 +36,9 @@ build/cors.debug.wasm: $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) assembly/index.ts --target debug
 
 node: dist/.built
+# dist/ is emptied first: a moved or deleted test must not keep running from a stale compiled copy.
 dist/.built: $(TS_SOURCES) $(NPM_STAMP)
+	rm -rf dist
 	node_modules/.bin/tsc -p tsconfig.json
 	@touch $@
 

@@ -1,6 +1,6 @@
 // Shared by serve / check / explain: read a configuration file (any supported format) and load the filter.
 import { resolve } from "node:path";
-import { configFromText, loadConfigFile, ManifestError, type LoadedConfig } from "../manifests/index.js";
+import { configFromText, loadConfigFile, ManifestError, type LoadedConfig } from "../platforms/read.js";
 import { loadFilter, FilterLoadError, type LoadedFilter } from "../proxy/filter.js";
 import { STDIN, type Io } from "./io.js";
 

@@ -3,7 +3,7 @@
 //   envoy    the real .wasm in the pinned real Envoy, in front of an upstream
 //   check    run a configuration through the filter's own proxy_on_configure
 //   explain  what the filter decides for one request, and the exact headers it sends
-//   render   the file that runs the filter on a platform (src/deploy)
+//   render   the file that runs the filter on a platform (src/platforms)
 //   oci      the filter as an OCI image (src/deploy)
 // Every command writes through an `Io` (./io.ts) and returns its exit status; a UsageError is exit status 2,
 // any other error exit status 1, each with one line on stderr.

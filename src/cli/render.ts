@@ -1,10 +1,10 @@
-// `cors-proxy-wasm render PLATFORM --config FILE`: the file that runs the filter on a platform (src/deploy).
+// `cors-proxy-wasm render PLATFORM --config FILE`: the file that runs the filter on a platform (src/platforms).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs, UsageError } from "./args.js";
 import { STDIN, type Io } from "./io.js";
 import { RENDER_USAGE } from "./usage.js";
-import { parseConfigText, PLATFORMS, readConfigFile, render, type Platform } from "../deploy/render.js";
+import { isPlatform, parseConfigText, PLATFORMS, readConfigFile, render } from "../platforms/index.js";
 
 /** The path as written in headers: relative to the working directory when inside it, with `/`. */
 export function displayPath(path: string, cwd = process.cwd()): string {
@@ -12,10 +12,6 @@ export function displayPath(path: string, cwd = process.cwd()): string {
   const rel = relative(cwd, abs);
   const shown = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
   return shown.split("\\").join("/");
-}
-
-function isPlatform(name: string): name is Platform {
-  return (PLATFORMS as readonly string[]).includes(name);
 }
 
 /** Exit status 0 written, 1 a configuration no platform can carry (RenderError, via main), 2 usage. */

@@ -1,5 +1,6 @@
 // The usage text: one section per command, and the whole of it for `cors-proxy-wasm --help`.
-import { PLATFORMS, VERSION } from "../deploy/render.js";
+import { PLATFORMS } from "../platforms/index.js";
+import { VERSION } from "../version.js";
 
 export const SERVE_USAGE = `  serve [--config FILE] [--listen HOST:PORT] [--upstream URL] [--wasm FILE]
         [--route-name NAME] [--cluster-name NAME] [--tls-cert FILE --tls-key FILE] [--watch]

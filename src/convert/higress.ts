@@ -1,8 +1,8 @@
 // Higress's `cors` plugin → this filter. Our keys are Higress's (docs/config.md), so this checks and normalises
 // and names where Higress 2.0.x behaves otherwise. Facts from higress-group/higress@8e4041c
 // plugins/wasm-go/extensions/cors/{main.go, config/cors_config.go, README_EN.md} (docs/peers.md D01-D26) and
-// the Higress controller's matchRules → _rules_ (src/manifests higressPluginStruct).
-import { higressPluginStruct } from "../manifests/index.js";
+// the Higress controller's matchRules → _rules_ (src/platforms/higress.ts higressPluginStruct).
+import { higressPluginStruct } from "../platforms/higress.js";
 import { Recorder, type SourceTable } from "./table.js";
 import type { Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";

@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { VERSION } from "./render.js";
+import { VERSION } from "../version.js";
 
 export const MEDIA_TYPES = {
   index: "application/vnd.oci.image.index.v1+json",

@@ -3,6 +3,8 @@
 
 export { ProxyWasmHost } from "./host.js";
 export { Stream } from "./stream.js";
+export { Plugin } from "./plugin.js";
+export type { HostFault } from "./faults.js";
 export { LoadError, HostTrap } from "./errors.js";
 export { HeaderMap, JOINED_INLINE, toHeaderList } from "./headers.js";
 export { requestLines } from "./simulate.js";

@@ -53,7 +53,7 @@ test("main: help, unknown command, usage errors (exit 2)", async () => {
   assert.match(c.err(), /check needs a FILE/);
 });
 
-test("render and oci are dispatched to src/deploy", async () => {
+test("render and oci are dispatched to src/platforms and src/deploy", async () => {
   for (const cmd of ["render", "oci"]) {
     const r = capture();
     assert.equal(await main([cmd, "--help"], r.io), 0, cmd);

@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { render, renderCompose, readConfigFile, type Platform } from "../../src/deploy/render.js";
+import { render, readConfigFile, type Platform } from "../../src/platforms/index.js";
+import { renderCompose } from "../../src/platforms/envoy.js";
 
 /** The repository root (this file runs from dist/tests/deploy/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");

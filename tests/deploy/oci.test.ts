@@ -12,6 +12,8 @@ import { spawnSync } from "node:child_process";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { buildOciImage, gzipStored, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
+import { VERSION } from "../../src/version.js";
+import { lcg32 } from "../cases/prng.js";
 import { ROOT } from "./examples.js";
 import { WASM_PATH } from "./helpers.js";
 
@@ -23,11 +25,8 @@ const sha = (b: Uint8Array) => "sha256:" + createHash("sha256").update(b).digest
 function fakeWasm(size: number, seed = 1): Uint8Array {
   const b = new Uint8Array(size);
   b.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  let x = seed;
-  for (let i = 8; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
+  const next = lcg32(seed);
+  for (let i = 8; i < size; i++) b[i] = next() >>> 24;
   return b;
 }
 
@@ -259,4 +258,10 @@ test("go-containerregistry (what Istio, Higress and Envoy Gateway pull with) val
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the default tag is the package's version (src/version.ts agrees with package.json)", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  assert.equal(buildOciImage(readFileSync(WASM_PATH)).tag, pkg.version);
 });

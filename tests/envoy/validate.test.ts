@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import yaml from "js-yaml";
 import { bootstrap, moduleLines, validateConfig } from "../../src/envoy/index.js";
-import { loadConfigFile, ManifestError } from "../../src/manifests/index.js";
+import { loadConfigFile, ManifestError } from "../../src/platforms/read.js";
 import { ROOT } from "../host/helpers.js";
 
 type Obj = Record<string, any>;
