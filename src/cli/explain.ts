@@ -1,6 +1,8 @@
 // `cors-proxy-wasm explain`: one request through the real filter, with its decision and exact headers.
 import { parseArgs, UsageError } from "./args.js";
-import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
+import { defaultConfig, defaultWasm } from "./defaults.js";
+import type { Io } from "./io.js";
+import { USAGE } from "./usage.js";
 import { prepare, readConfig } from "./common.js";
 import type { HeaderList } from "../proxy/filter.js";
 
@@ -67,7 +69,7 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const cfg = readConfig(a.values.get("config") ?? defaultConfig, io, "explain");
+  const cfg = await readConfig(a.values.get("config") ?? defaultConfig, io, "explain");
   if (typeof cfg === "number") return cfg;
   // --acrm alone means a preflight
   const method = a.values.get("method") ?? (a.values.has("acrm") ? "OPTIONS" : "GET");
@@ -124,7 +126,7 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
     status = outcome.status;
     headers = outcome.headers;
     const details = outcome.details ? `, details ${outcome.details}` : "";
-    const body = typeof outcome.body === "string" ? outcome.body : Buffer.from(outcome.body ?? []).toString("latin1");
+    const body = outcome.body;
     response = `local reply ${status}${details}${body !== "" ? `, body ${JSON.stringify(body)}` : ""}`;
   } else {
     const upstream: HeaderList = [[":status", upstreamStatus]];

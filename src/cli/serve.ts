@@ -1,13 +1,18 @@
 // `cors-proxy-wasm serve`
+import { readFileSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { parseArgs, parseListen, UsageError } from "./args.js";
-import { defaultConfig, defaultWasm, USAGE, type Io } from "./main.js";
-import { prepare, readConfig, LEVEL_NAMES } from "./common.js";
+import { defaultConfig, defaultWasm } from "./defaults.js";
+import { STDIN, type Io } from "./io.js";
+import { USAGE } from "./usage.js";
+import { prepare, readConfig } from "./common.js";
+import { LogLevelNames, type ProxyWasmHost } from "../host/index.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
 import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
-import { envoyLogText, type HostLike } from "../proxy/filter.js";
+import { envoyLogText } from "../proxy/filter.js";
 
 /** An origin the configuration allows, for the printed curl examples. */
-function exampleOrigin(config: string): string {
+export function exampleOrigin(config: string): string {
   try {
     const c = JSON.parse(config) as Record<string, unknown>;
     const pick = (o: unknown): string | undefined => {
@@ -65,7 +70,9 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--upstream must be http:// or https://`);
   }
   const configPath = a.values.get("config") ?? defaultConfig;
-  const cfg = readConfig(configPath, io, "serve");
+  // SIGHUP and --watch read the file again: standard input cannot be read twice
+  if (configPath === STDIN) throw new UsageError("serve reads --config again on reload: give a file, not -");
+  const cfg = await readConfig(configPath, io, "serve");
   if (typeof cfg === "number") return cfg;
 
   // each loaded VM prints its log lines live once it serves (its configure lines are reported apart)
@@ -76,7 +83,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     clusterName: a.values.get("cluster-name"),
     logger: (level: number, message: string, prefix?: string) => {
       // a module's line reads as Envoy prints it (`wasm log cors cors: decision …`); the host's own lines as they are
-      if (gate.live) io.err(`[${LEVEL_NAMES[level] ?? level}] ${prefix === undefined ? message : envoyLogText(message, prefix)}\n`);
+      if (gate.live) io.err(`[${LogLevelNames[level] ?? level}] ${prefix === undefined ? message : envoyLogText(message, prefix)}\n`);
     },
   });
   const gate = { live: false };
@@ -99,7 +106,6 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const keyPath = a.values.get("tls-key");
   if ((certPath === undefined) !== (keyPath === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (certPath !== undefined && keyPath !== undefined) {
-    const { readFileSync } = await import("node:fs");
     tls = { cert: readFileSync(certPath), key: readFileSync(keyPath) };
   }
 
@@ -121,11 +127,11 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  let current: HostLike = loaded.host;
+  let current: ProxyWasmHost = loaded.host;
   let admin: RunningAdmin | null = null;
   if (adminListen !== undefined) {
     try {
-      admin = await startAdmin({ host: adminListen.host, port: adminListen.port, stats: () => current.metrics?.() ?? [] });
+      admin = await startAdmin({ host: adminListen.host, port: adminListen.port, stats: () => current.metrics() });
     } catch (e) {
       await proxy.close();
       io.err(`cors-proxy-wasm serve: cannot listen on ${adminAt} for --admin: ${(e as Error).message}\n`);
@@ -144,7 +150,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const reload = (why: string): void => {
     reloading = reloading.then(async () => {
       try {
-        const next = readConfig(configPath, io, "serve");
+        const next = await readConfig(configPath, io, "serve");
         if (typeof next === "number") {
           io.err(`reload (${why}): kept the previous configuration\n`);
           return;
@@ -168,10 +174,8 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   };
   const onHup = (): void => reload("SIGHUP");
   process.on("SIGHUP", onHup);
-  let watcher: import("node:fs").FSWatcher | null = null;
+  let watcher: FSWatcher | null = null;
   if (a.flags.has("watch")) {
-    const { watch } = await import("node:fs");
-    const { dirname, basename, resolve } = await import("node:path");
     const abs = resolve(configPath);
     let timer: NodeJS.Timeout | null = null;
     // watch the directory: editors replace files (rename), which ends a watch on the file itself

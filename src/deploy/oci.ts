@@ -11,9 +11,9 @@
 // output depends on the zlib build (Node's bundled zlib picks its hash function by CPU feature), stored
 // blocks do not. Nothing else (time, user, host) enters any blob.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { VERSION } from "./render.js";
+import { VERSION } from "../version.js";
 
 export const MEDIA_TYPES = {
   index: "application/vnd.oci.image.index.v1+json",
@@ -257,71 +257,4 @@ export function writeOciImage(
   const archive = options.archive === undefined ? resolve(dir) + ".tar" : options.archive;
   if (archive !== null) writeFileSync(archive, layoutTarball(image));
   return { ...image, dir, archive };
-}
-
-export const OCI_USAGE = `usage: cors-proxy-wasm oci [--wasm FILE] [--out DIR] [--tag TAG] [--archive FILE]
-
-Packs the filter as an OCI image (the layout Higress, Istio and Envoy Gateway pull: one
-application/vnd.oci.image.layer.v1.tar+gzip layer holding plugin.wasm) into the OCI image layout DIR
-(default build/oci) and the tarball FILE (default DIR.tar). Reproducible: same module, same digest.
-Defaults: --wasm build/cors.wasm, --tag ${VERSION}.`;
-
-/** The `oci` subcommand. Returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function ociCommand(argv: string[]): Promise<number> {
-  const values = new Map<string, string>();
-  const known = new Set(["wasm", "out", "tag", "archive"]);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-h" || a === "--help") {
-      process.stdout.write(OCI_USAGE + "\n");
-      return 0;
-    }
-    const eq = a.indexOf("=");
-    const key = a.startsWith("--") ? (eq >= 0 ? a.slice(2, eq) : a.slice(2)) : "";
-    if (!known.has(key)) {
-      process.stderr.write(`cors-proxy-wasm oci: unexpected argument ${a}\n${OCI_USAGE}\n`);
-      return 2;
-    }
-    let v: string;
-    if (eq >= 0) v = a.slice(eq + 1);
-    else if (i + 1 < argv.length) v = argv[++i];
-    else {
-      process.stderr.write(`cors-proxy-wasm oci: --${key} needs a value\n`);
-      return 2;
-    }
-    values.set(key, v);
-  }
-  const wasmPath = values.get("wasm") ?? "build/cors.wasm";
-  const out = values.get("out") ?? "build/oci";
-  let wasm: Buffer;
-  try {
-    wasm = readFileSync(wasmPath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      `cors-proxy-wasm oci: cannot read ${wasmPath}: ${code ?? (e as Error).message}` +
-        (code === "ENOENT" ? " (run `make build` first)" : "") +
-        "\n",
-    );
-    return 1;
-  }
-  try {
-    const img = writeOciImage(wasm, out, { tag: values.get("tag"), archive: values.get("archive") });
-    const archiveShown = values.get("archive") ?? `${out.replace(/\/+$/, "")}.tar`;
-    process.stdout.write(
-      `wrote the OCI image layout ${out} (tag ${img.tag}) and its tarball ${archiveShown}\n` +
-        `  manifest    ${img.manifest.digest} (${img.manifest.size} bytes)\n` +
-        `  layer       ${img.layer.digest} (${img.layer.size} bytes, ${MEDIA_TYPES.layer}: plugin.wasm)\n` +
-        `  plugin.wasm ${img.wasmDigest} (${wasm.length} bytes)\n` +
-        `push it with one of:\n` +
-        `  oras cp --from-oci-layout ${out}:${img.tag} REGISTRY/REPOSITORY:${img.tag}\n` +
-        `  skopeo copy oci:${out}:${img.tag} docker://REGISTRY/REPOSITORY:${img.tag}\n` +
-        `and reference it as url: oci://REGISTRY/REPOSITORY:${img.tag} (Higress, Istio) or\n` +
-        `code.image.url: REGISTRY/REPOSITORY:${img.tag} (Envoy Gateway); see docs/deploy.md.\n`,
-    );
-    return 0;
-  } catch (e) {
-    process.stderr.write(`cors-proxy-wasm oci: ${(e as Error).message}\n`);
-    return 1;
-  }
 }

@@ -9,6 +9,7 @@
 // - file-based LDS (`path_config_source` with `watched_directory`) reloads when a file is moved into the
 //   watched directory; a listener update whose filter rejects its configuration is NACKed and the previous
 //   listener keeps serving (listener_manager.lds.update_rejected).
+import { isIP } from "node:net";
 
 export interface WasmPlugin {
   /** The bytes proxy_on_configure reads, as text (the filter's JSON). */
@@ -35,6 +36,8 @@ export interface Listener {
   plugin: WasmPlugin | null;
   /** The Route's `name` (what the filter reads as xds.route_name). Default: the listener's name. */
   routeName?: string;
+  /** Prepended to every request path on its way upstream (the Route's prefix_rewrite of "/"), e.g. "/base/". */
+  pathPrefix?: string;
   /** The upstream cluster (its name is xds.cluster_name). */
   cluster: string;
   /** Host names of the virtual host (default ["*"]). */
@@ -48,8 +51,11 @@ export interface Listener {
 
 export interface Cluster {
   name: string;
+  /** An IP address (a STATIC cluster) or a DNS name (LOGICAL_DNS, IPv4 preferred). */
   host: string;
   port: number;
+  /** TLS to the upstream, SNI = host. */
+  tls?: boolean;
 }
 
 export interface Bootstrap {
@@ -124,7 +130,11 @@ export function listener(l: Listener): Record<string, unknown> {
             virtual_hosts: [{
               name: l.name,
               domains: l.domains ?? ["*"],
-              routes: [{ name: l.routeName ?? l.name, match: { prefix: "/" }, route: { cluster: l.cluster } }],
+              routes: [{
+                name: l.routeName ?? l.name,
+                match: { prefix: "/" },
+                route: { cluster: l.cluster, ...(l.pathPrefix ? { prefix_rewrite: l.pathPrefix } : {}) },
+              }],
             }],
           },
           http_filters: [...filters, { name: "envoy.filters.http.router", typed_config: { "@type": ROUTER } }],
@@ -134,12 +144,19 @@ export function listener(l: Listener): Record<string, unknown> {
   };
 }
 
+const UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
+
 export function cluster(c: Cluster): Record<string, unknown> {
+  const ip = isIP(c.host) !== 0;
   return {
     name: c.name,
-    type: "STATIC",
+    type: ip ? "STATIC" : "LOGICAL_DNS",
+    ...(ip ? {} : { dns_lookup_family: "V4_PREFERRED" }),
     connect_timeout: "1s",
     load_assignment: { cluster_name: c.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(c.host, c.port) } }] }] },
+    ...(c.tls
+      ? { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": UPSTREAM_TLS, sni: c.host } } }
+      : {}),
   };
 }
 
@@ -150,6 +167,8 @@ export function bootstrap(b: Bootstrap): Record<string, unknown> {
   };
   if (b.ldsPath !== undefined) {
     const dir = b.ldsPath.slice(0, b.ldsPath.lastIndexOf("/")) || "/";
+    // xDS (file-based included) needs a node id and cluster, or Envoy refuses to start
+    out.node = { id: "cors-proxy-wasm", cluster: "cors-proxy-wasm" };
     out.dynamic_resources = {
       lds_config: { resource_api_version: "V3", path_config_source: { path: b.ldsPath, watched_directory: { path: dir } } },
     };

@@ -2,3 +2,4 @@
 export * from "./install.js";
 export * from "./bootstrap.js";
 export * from "./process.js";
+export * from "./log.js";

@@ -1,20 +1,21 @@
 // Starting and stopping a real Envoy: one place for the CLI (`cors-proxy-wasm envoy`), the Envoy test suite
 // and the tools. The admin and the listeners may bind port 0; the bound ports are read back (admin: the file
 // `--admin-address-path` writes; listeners: the admin's /listeners), so several Envoys run side by side.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { locateEnvoy } from "./install.js";
+import { ldsFile, type Listener } from "./bootstrap.js";
 
 export interface StartOptions {
   /** --envoy BIN; default: $ENVOY_BIN or the binary `make envoy` installed. */
   bin?: string;
   /** Worker threads (default 1). */
   concurrency?: number;
-  /** Envoy's -l (default "info": the filter's configuration errors and warnings are visible). */
-  logLevel?: string;
+  /** Envoy's -l (default "info": the filter's configuration errors and warnings are visible); null: no -l. */
+  logLevel?: string | null;
   /** Extra command-line arguments. */
   args?: string[];
   /** Directory for the bootstrap and the admin address file (default: a new temporary directory, removed on stop). */
@@ -124,6 +125,32 @@ export class RunningEnvoy {
     return out;
   }
 
+  /** The version of the running Envoy (e.g. "1.40.0", from /server_info). */
+  async version(): Promise<string> {
+    const info = JSON.parse((await this.admin("/server_info")).body) as { version: string };
+    return info.version.split("/")[1] ?? info.version;
+  }
+
+  /**
+   * Writes `listeners` to the file-based LDS file `ldsPath` (atomically, as Envoy's watcher expects) and waits
+   * for Envoy's verdict: "accepted" (lds.update_success +1) or "rejected" (update_rejected or update_failure +1:
+   * the previous listeners keep serving).
+   */
+  async updateListeners(ldsPath: string, listeners: Listener[], timeoutMs = 10_000): Promise<"accepted" | "rejected"> {
+    const counters = "^listener_manager\\.lds\\.update_(success|rejected|failure)$";
+    const before = await this.stats(counters);
+    writeAtomically(ldsPath, JSON.stringify(ldsFile(listeners), null, 1));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const now = await this.stats(counters);
+      const grew = (name: string) => (now.get(`listener_manager.lds.${name}`) ?? 0) > (before.get(`listener_manager.lds.${name}`) ?? 0);
+      if (grew("update_rejected") || grew("update_failure")) return "rejected";
+      if (grew("update_success")) return "accepted";
+      if (Date.now() > deadline) throw new Error(`Envoy did not read ${ldsPath} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Counters and gauges from /stats?format=json whose names match `filter` (a regex, as the admin takes it). */
   async stats(filter?: string): Promise<Map<string, number>> {
     const q = filter === undefined ? "" : `&filter=${encodeURIComponent(filter)}`;
@@ -155,6 +182,19 @@ export function writeAtomically(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
+/** `envoy --mode validate`: Envoy's own check of a bootstrap (the filter's proxy_on_configure runs too). */
+export function validateConfig(config: Record<string, unknown> | string, opts: { bin?: string } = {}): { ok: boolean; code: number | null; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), "cors-envoy-validate-"));
+  try {
+    const file = join(dir, "envoy.yaml"); // JSON is YAML: one name for both
+    writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config));
+    const r = spawnSync(locateEnvoy(opts.bin), ["--mode", "validate", "--disable-hot-restart", "-c", file], { encoding: "utf8", timeout: 60_000 });
+    return { ok: r.status === 0, code: r.status, log: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Starts Envoy with `config` (a bootstrap object or its text) and waits until its admin says /ready. */
 export async function startEnvoy(config: Record<string, unknown> | string, opts: StartOptions = {}): Promise<RunningEnvoy> {
   const bin = locateEnvoy(opts.bin);
@@ -168,7 +208,7 @@ export async function startEnvoy(config: Record<string, unknown> | string, opts:
     "-c", configPath,
     "--disable-hot-restart", // several Envoys side by side (tests, CLI, bench)
     "--concurrency", String(opts.concurrency ?? 1),
-    "-l", opts.logLevel ?? "info",
+    ...(opts.logLevel === null ? [] : ["-l", opts.logLevel ?? "info"]),
     "--admin-address-path", adminPath,
     ...(opts.args ?? []),
   ];

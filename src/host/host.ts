@@ -1,18 +1,20 @@
 // ProxyWasmHost: the public face of the host (docs/ARCHITECTURE.md "The host API").
 
 import { LoadError } from "./errors.js";
-import { toPropertyMap } from "./properties.js";
-import { runExchange } from "./simulate.js";
-import { Stream } from "./stream.js";
+import type { HostFault } from "./faults.js";
+import { Plugin } from "./plugin.js";
+import type { Stream } from "./stream.js";
 import type { Stat } from "./metrics.js";
 import type { HostOptions, LogLine, Profile, SimRequest, SimResponse, SimResult } from "./types.js";
 import { Vm } from "./vm.js";
 
 export class ProxyWasmHost {
-  private started = false;
-  private vmStartRejected = false;
+  /** The first plugin: configure / newStream / simulate act on it. */
+  readonly plugin: Plugin;
 
-  private constructor(private readonly vm: Vm) {}
+  private constructor(private readonly vm: Vm) {
+    this.plugin = new Plugin(vm, vm.rootCtx);
+  }
 
   /** Compiles, links (profile's import table) and starts the module. Throws LoadError with the proxy's message. */
   static async load(wasm: Uint8Array, options: HostOptions = {}): Promise<ProxyWasmHost> {
@@ -55,60 +57,34 @@ export class ProxyWasmHost {
     return this.vm.contexts.size;
   }
 
-  /**
-   * First call: proxy_on_context_create(root, 0) and proxy_on_vm_start(root, vmConfigSize) (APISIX: no
-   * vm_start); then proxy_on_configure(root, size). false = the configuration is rejected (or the VM trapped).
-   */
+  /** The first plugin's configuration (Plugin.configure): false = rejected (or the VM trapped). */
   configure(config: string | Uint8Array): boolean {
-    const vm = this.vm;
-    const root = vm.rootCtx;
-    if (vm.failed) {
-      vm.log(4, `host: configure on a failed VM (${vm.failure})`);
-      return false;
-    }
-    vm.pluginConfig = typeof config === "string" ? Buffer.from(config, "utf8") : config;
-    if (!this.started) {
-      this.started = true;
-      // cpp-host onStart: temp_plugin_ is set around on_context_create (config readable), not on_vm_start.
-      root.phase = "create";
-      root.configReadable = true;
-      vm.call(root, "proxy_on_context_create", vm.onContextCreate, root.id, 0);
-      root.configReadable = false;
-      root.created = true;
-      if (vm.failed) return false;
-      if (vm.profile !== "apisix") {
-        root.phase = "vm_start";
-        const ok = vm.call(root, "proxy_on_vm_start", vm.onVmStart, root.id, vm.vmConfig.length);
-        if (vm.failed) return false;
-        if (ok === 0) {
-          this.vmStartRejected = true;
-          vm.log(4, "host: proxy_on_vm_start returned false: Failed to start base Wasm");
-        }
-      }
-    }
-    if (this.vmStartRejected) return false;
-    root.phase = "configure";
-    root.configReadable = true;
-    const r = vm.call(root, "proxy_on_configure", vm.onConfigure, root.id, vm.pluginConfig.length);
-    root.configReadable = false;
-    root.phase = "idle";
-    if (vm.failed) return false;
-    return r === undefined || r !== 0;
+    return this.plugin.configure(config);
   }
 
-  /** A new HTTP stream (context). configure() must have run: it creates the root context. */
+  /** A new HTTP stream of the first plugin. configure() must have run: it creates the root context. */
   newStream(init?: { properties?: Record<string, string> }): Stream {
-    if (!this.started && !this.vm.failed) throw new Error("newStream: call configure() first (it creates the root context)");
-    const ctx = this.vm.newContext(false);
-    if (init?.properties) ctx.streamProps = toPropertyMap(init.properties);
-    return new Stream(this.vm, ctx, this.vm.options.failurePolicy === "FAIL_OPEN");
+    return this.plugin.newStream(init);
   }
 
-  /** One full exchange. `upstream` null = the upstream answers 200 with no headers. */
+  /** One full exchange through the first plugin. `upstream` null = the upstream answers 200 with no headers. */
   simulate(request: SimRequest, upstream: SimResponse | null): SimResult {
-    const from = this.vm.logs.length;
-    const stream = this.newStream(request.properties ? { properties: request.properties } : undefined);
-    return runExchange(stream, request, upstream, () => this.vm.logs.slice(Math.min(from, this.vm.logs.length)));
+    return this.plugin.simulate(request, upstream);
+  }
+
+  /**
+   * Another plugin in the same VM (Envoy: a second plugin configuration with the same vm_id and code): its
+   * own root context and configuration. `contextId` picks the root context id (Envoy never reuses one; a test
+   * of the module's context registry may).
+   */
+  addPlugin(options: { contextId?: number } = {}): Plugin {
+    return new Plugin(this.vm, this.vm.newContext(true, options.contextId));
+  }
+
+  /** Faults by env import name (src/host/faults.ts); needs HostOptions.faultInjection. */
+  get faults(): Map<string, HostFault> {
+    if (!this.vm.options.faultInjection) throw new Error("faults: load the host with { faultInjection: true }");
+    return this.vm.faults;
   }
 
   /** A metric's value by the name /stats shows (Envoy: wasmcustom.<name>; Kong: pw.<plugin>.<name>) or as defined. */

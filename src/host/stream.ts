@@ -15,6 +15,8 @@ export class Stream {
   constructor(
     private readonly vm: Vm,
     private readonly ctx: ContextState,
+    /** The root context (plugin) the stream belongs to. */
+    private readonly root: ContextState,
     private readonly failOpen: boolean,
   ) {}
 
@@ -33,7 +35,7 @@ export class Stream {
     if (vm.failed) return this.failedRequest(map);
     c.created = true;
     c.phase = "create";
-    vm.call(c, "proxy_on_context_create", vm.onContextCreate, c.id, vm.rootCtx.id);
+    vm.call(c, "proxy_on_context_create", vm.onContextCreate, c.id, this.root.id);
     if (vm.failed) return this.trappedRequest(map);
     // A reply sent from proxy_on_context_create stays pending: Envoy defers it until after the next callback it
     // wraps in its after-call actions, so proxy_on_request_headers still runs first (Envoy 1.40 measured).
@@ -49,15 +51,15 @@ export class Stream {
     if (pending !== null) {
       // stopNextIteration: the result is forced to StopAllIterationAndWatermark, request_headers_ stays set.
       c.pending = null;
-      return { kind: "local", ...this.sendLocalViaFilterChain(pending) };
+      return { kind: "local", ...this.sendLocalViaFilterChain(pending), action: r };
     }
     if (r === undefined || r === 0) {
       c.requestMap = null; // decodeHeaders: Continue → request_headers_ = nullptr
-      return { kind: "continue", headers: map.list() };
+      return { kind: "continue", headers: map.list(), action: r };
     }
     // 2 = ContinueAndDontEndStream: continues, but only Continue nulls the map. 1, 3, 4, >4: stop.
-    if (r === 2) return { kind: "continue", headers: map.list() };
-    return { kind: "stop", headers: map.list() };
+    if (r === 2) return { kind: "continue", headers: map.list(), action: r };
+    return { kind: "stop", headers: map.list(), action: r };
   }
 
   responseHeaders(headers: HeaderList, endOfStream = false): ResponseOutcome {

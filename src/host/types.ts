@@ -29,6 +29,8 @@ export interface HostOptions {
   logger?: (level: number, message: string, prefix?: string) => void;
   /** Keep at most this many log lines in `logs` (oldest dropped). Default 10000. */
   maxLogs?: number;
+  /** Let `host.faults` make any env.proxy_* function fail (src/host/faults.ts); off: host calls run unwrapped. */
+  faultInjection?: boolean;
 }
 
 export interface LogLine {
@@ -50,11 +52,16 @@ export interface LocalReply {
   grpcStatus: number | null;
 }
 
+/** What proxy_on_request_headers returned (0 Continue, 1 Pause, …); absent when it was not called or trapped. */
+interface Returned {
+  action?: number;
+}
+
 export type RequestOutcome =
-  | { kind: "continue"; headers: HeaderList }
-  | ({ kind: "local" } & LocalReply)
+  | ({ kind: "continue"; headers: HeaderList } & Returned)
+  | ({ kind: "local" } & LocalReply & Returned)
   /** The filter returned Pause without a local reply: Envoy would hold the request. */
-  | { kind: "stop"; headers: HeaderList };
+  | ({ kind: "stop"; headers: HeaderList } & Returned);
 
 export interface ResponseOutcome {
   /** Response headers as the filter left them, including ":status". */

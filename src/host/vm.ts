@@ -3,6 +3,7 @@
 
 import { ContextState } from "./context.js";
 import { HostTrap, LoadError, trapMessage } from "./errors.js";
+import { withFaults, type HostFault } from "./faults.js";
 import { hostFunctions, type HostCallTarget } from "./hostcalls.js";
 import { checkExportSigs, chooseAllocator, planLink, startFunctions, type LinkPlan } from "./linker.js";
 import { GuestMemory } from "./memory.js";
@@ -33,6 +34,8 @@ export class Vm implements HostCallTarget {
   starting = false;
   failed = false;
   failure: string | null = null;
+  /** Faults by env import name, consulted on every host call when HostOptions.faultInjection is set. */
+  readonly faults = new Map<string, HostFault>();
   plan!: LinkPlan;
   exports!: WebAssembly.Exports;
   private nextContextId = 1; // cpp-host: 0 is reserved for the VM context
@@ -60,8 +63,10 @@ export class Vm implements HostCallTarget {
     this.rootCtx = this.newContext(true);
   }
 
-  newContext(root: boolean): ContextState {
-    const c = new ContextState(this.nextContextId++, root);
+  /** A new context with the next id (cpp-host never reuses one), or with `id` when given (a test's choice). */
+  newContext(root: boolean, id?: number): ContextState {
+    if (id !== undefined && this.contexts.has(id)) throw new Error(`context ${id} is alive`);
+    const c = new ContextState(id ?? this.nextContextId++, root);
     this.contexts.set(c.id, c);
     return c;
   }
@@ -120,8 +125,11 @@ export class Vm implements HostCallTarget {
         continue;
       }
       const spec = plan.used.get(key)!;
-      const impl: Fn | undefined =
+      let impl: Fn | undefined =
         imp.module === "env" ? (impls as Record<string, Fn>)[imp.name] : (wasi as Record<string, Fn>)[imp.name];
+      if (impl !== undefined && imp.module === "env" && this.options.faultInjection) {
+        impl = withFaults(imp.name, impl, this.faults, this.mem);
+      }
       mod[imp.name] = this.wrapImport(key, spec.behaviour, impl);
     }
     let instance: WebAssembly.Instance;

@@ -1,34 +1,20 @@
 // Loads build/cors.wasm into the proxy-wasm host (src/host) and configures it, collecting the filter's
-// log lines. The host is imported at run time so the dev proxy's own types only rely on the documented
-// contract (docs/ARCHITECTURE.md, "The host API").
+// log lines, as Envoy does when it loads a plugin (docs/host.md).
 import { readFileSync } from "node:fs";
+import { ProxyWasmHost, type HeaderList, type LogLine, type RequestOutcome, type Stream } from "../host/index.js";
 
-export type HeaderList = Array<[string, string]>;
+export type { HeaderList, RequestOutcome };
 
-export type RequestOutcome =
-  | { kind: "continue"; headers: HeaderList }
-  | { kind: "local"; status: number; headers: HeaderList; body: string | Uint8Array; details?: string };
+/** What the dev proxy needs of one stream: the host's Stream (tests/proxy put a stand-in in its place). */
+export type StreamLike = Pick<Stream, "requestHeaders" | "responseHeaders" | "finish">;
 
-export interface StreamLike {
-  requestHeaders(headers: HeaderList, endOfStream?: boolean): RequestOutcome;
-  responseHeaders(headers: HeaderList, endOfStream?: boolean): { headers: HeaderList };
-  finish(): void;
-}
-
+/** What the dev proxy needs of a filter: new streams (ProxyWasmHost, or a stand-in). */
 export interface FilterLike {
   newStream(init?: { properties?: Record<string, string> }): StreamLike;
 }
 
-export interface HostLike extends FilterLike {
-  configure(config: string | Uint8Array): boolean;
-  readonly logs: Array<{ level: number; message: string; prefix?: string }>;
-  metric?(name: string): number | undefined;
-  /** Every metric the filter defined, by the name Envoy's /stats shows. */
-  metrics?(): Array<{ name: string; type: number; value: bigint | number; samples?: Array<bigint | number> }>;
-  readonly failed?: boolean;
-}
-
-export const LOG_LEVEL = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, critical: 5 } as const;
+/** proxy-wasm log levels (host-facts.md §1.3): what counts as an error or a warning of the filter. */
+const LOG_LEVEL = { warn: 3, error: 4 } as const;
 
 /** A module's log line as Envoy prints it after its level: `wasm log cors cors: decision …` (the plugin name,
  *  root id and vm id of a stream; root id and vm id of a root context; the host adds them, not the filter). */
@@ -52,14 +38,14 @@ export interface LoadOptions {
 }
 
 export interface LoadedFilter {
-  host: HostLike | null;
+  host: ProxyWasmHost | null;
   accepted: boolean;
   /** Lines logged at error level or above while loading/configuring (or the host's load error). */
   errors: string[];
   /** Lines logged at warn level while configuring. */
   warnings: string[];
   /** Every line logged during configure. */
-  logs: Array<{ level: number; message: string }>;
+  logs: LogLine[];
   /** Properties set on every stream (route / cluster names). */
   streamProperties: Record<string, string>;
 }
@@ -68,26 +54,6 @@ export class FilterLoadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "FilterLoadError";
-  }
-}
-
-interface HostModule {
-  ProxyWasmHost: { load(wasm: Uint8Array, options?: Record<string, unknown>): Promise<HostLike> };
-}
-
-let hostModule: Promise<HostModule> | null = null;
-
-async function importHost(): Promise<HostModule> {
-  if (hostModule === null) {
-    // dist/src/proxy/filter.js → dist/src/host/index.js
-    const url = new URL("../host/index.js", import.meta.url).href;
-    hostModule = import(url) as Promise<HostModule>;
-  }
-  try {
-    return await hostModule;
-  } catch (e) {
-    hostModule = null;
-    throw new FilterLoadError(`the proxy-wasm host (src/host) is not available: ${(e as Error).message}`);
   }
 }
 
@@ -119,12 +85,11 @@ export function readWasm(path: string): Uint8Array {
 /** Load the module, configure it once; never throws for a rejected configuration (accepted=false). */
 export async function loadFilter(opts: LoadOptions): Promise<LoadedFilter> {
   const wasm = readWasm(opts.wasmPath);
-  const mod = await importHost();
   const streamProperties = routeProperties(opts.routeName, opts.clusterName);
   const legacy = opts.routeName !== undefined || opts.clusterName !== undefined;
-  let host: HostLike;
+  let host: ProxyWasmHost;
   try {
-    host = await mod.ProxyWasmHost.load(wasm, {
+    host = await ProxyWasmHost.load(wasm, {
       profile: "envoy",
       failurePolicy: "FAIL_CLOSED",
       pluginName: opts.pluginName ?? "cors",

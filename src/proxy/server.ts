@@ -114,7 +114,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     if (outcome.kind === "local") {
       // Already passed through the filter's response callback by the host (as Envoy does).
       req.resume();
-      const body = typeof outcome.body === "string" ? Buffer.from(outcome.body, "latin1") : Buffer.from(outcome.body ?? []);
+      const body = Buffer.from(outcome.body, "latin1"); // one char per byte (src/host LocalReply)
       if (method === "HEAD") {
         sendLines(res, outcome.status, outcome.headers);
         res.end();

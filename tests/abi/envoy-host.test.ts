@@ -2,7 +2,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { ProxyWasmHost } from "../../src/host/index.js";
-import { buildProbe, modules } from "./harness.js";
+import { buildProbe, modules } from "./modules.js";
 
 let probe: Uint8Array;
 const both = modules();

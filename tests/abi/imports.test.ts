@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, ensureBuilt, buildProbe } from "./harness.js";
+import { ROOT, ensureBuilt, buildProbe } from "./modules.js";
 
 const CHECK = join(ROOT, "tools", "check-imports.mjs");
 const EXPECTED_EXPORTS = [

@@ -1,9 +1,11 @@
 // The CLI's option parsing and dispatch.
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { parseArgs, parseListen, UsageError } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
-import { runCli } from "../e2e/cli-helpers.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { repoRoot, runBin } from "../e2e/cli-helpers.js";
 
 test("parseListen: HOST:PORT, [v6]:PORT, :PORT, PORT, port 0; bad ones are usage errors", () => {
   assert.deepEqual(parseListen("127.0.0.1:10000"), { host: "127.0.0.1", port: 10000 });
@@ -32,9 +34,8 @@ test("parseArgs: --name value, --name=value, repeatable options, flags, position
 });
 
 function capture() {
-  let out = "";
-  let err = "";
-  return { io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t) }, out: () => out, err: () => err };
+  const io = memoryIo();
+  return { io, out: io.stdout, err: io.stderr };
 }
 
 test("main: help, unknown command, usage errors (exit 2)", async () => {
@@ -52,10 +53,24 @@ test("main: help, unknown command, usage errors (exit 2)", async () => {
   assert.match(c.err(), /check needs a FILE/);
 });
 
-test("render and oci are dispatched to src/deploy", async () => {
+test("render and oci are dispatched to src/platforms and src/deploy", async () => {
   for (const cmd of ["render", "oci"]) {
-    const r = await runCli([cmd, "--help"], 60_000, true);
-    assert.doesNotMatch(r.stdout + r.stderr, /not available yet/, cmd);
-    assert.match(r.stdout + r.stderr, new RegExp(`cors-proxy-wasm ${cmd}`), cmd);
+    const r = capture();
+    assert.equal(await main([cmd, "--help"], r.io), 0, cmd);
+    assert.doesNotMatch(r.out() + r.err(), /not available yet/, cmd);
+    assert.match(r.out() + r.err(), new RegExp(`cors-proxy-wasm ${cmd}`), cmd);
   }
+});
+
+test("the package's bin as a process: node bin/… and npx --no-install run main, with its exit status", async () => {
+  const help = await runBin(["--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: cors-proxy-wasm <command>/);
+  const unknown = await runBin(["frobnicate"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  // the package's `bin` entry, as tools call it (docs/cli.md)
+  const npx = spawnSync("npx", ["--no-install", "cors-proxy-wasm", "--help"], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(npx.status, 0, npx.stderr);
+  assert.match(npx.stdout, /^Usage: cors-proxy-wasm <command>/);
 });

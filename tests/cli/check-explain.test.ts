@@ -1,4 +1,4 @@
-// `check` and `explain` through the real command and the real build/cors.wasm.
+// `check` and `explain` through the real command (in-process, through its Io) and the real build/cors.wasm.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { configFile, runCli } from "../e2e/cli-helpers.js";
@@ -19,6 +19,20 @@ test("check: YAML and the shipped example are ok", async () => {
   const ex = await runCli(["check", "examples/cors.json"]);
   assert.equal(ex.code, 0, ex.stdout + ex.stderr);
   assert.equal(ex.stdout.split("\n")[0], "ok");
+});
+
+test("check - and explain --config - read the configuration from standard input", async () => {
+  const ok = await runCli(["check", "-"], JSON.stringify(CONFIG));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.split("\n")[0], "ok");
+  const yaml = await runCli(["check", "--config", "-"], "allow_origins:\n  - https://app.example.com\n");
+  assert.equal(yaml.code, 0, yaml.stdout + yaml.stderr);
+  const bad = await runCli(["check", "-"], JSON.stringify({ allow_origins: 42 }));
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /allow_origins/);
+  const ex = await runCli(["explain", "--config", "-", "--origin", APP, "--acrm", "PUT"], JSON.stringify(CONFIG));
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.match(ex.stdout, /^verdict: +allowed$/m);
 });
 
 test("check: a rejected configuration prints every error, exit 1", async () => {

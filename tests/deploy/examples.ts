@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { render, readConfigFile, type Platform } from "../../src/deploy/render.js";
+import { render, readConfigFile, type Platform } from "../../src/platforms/index.js";
+import { renderCompose } from "../../src/platforms/envoy.js";
 
 /** The repository root (this file runs from dist/tests/deploy/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -29,6 +30,9 @@ export const RENDERED: RenderedExample[] = [
   { platform: "apisix", source: "examples/apisix/cors-config.yaml", out: "examples/apisix/apisix.yaml" },
 ];
 
+/** Written by renderCompose() (no source: the pinned Envoy version and the paths envoy.yaml uses). */
+export const COMPOSE = "examples/docker-compose.yaml";
+
 /** What `cors-proxy-wasm render PLATFORM --config SOURCE` run from the repository root prints. */
 export function renderExample(e: RenderedExample): string {
   return render(e.platform, readConfigFile(join(ROOT, e.source)), { source: e.source });
@@ -47,4 +51,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
     writeFileSync(join(ROOT, e.out), renderExample(e));
     console.log(`wrote ${e.out}`);
   }
+  writeFileSync(join(ROOT, COMPOSE), renderCompose());
+  console.log(`wrote ${COMPOSE}`);
 }

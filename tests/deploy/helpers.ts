@@ -1,10 +1,11 @@
 // Shared by the deploy tests: the plugin configurations inside every example file (extracted the way each
-// platform hands them to proxy_on_configure, independently of src/manifests), and the host, loaded at run
-// time through its documented API (docs/ARCHITECTURE.md, "The host API").
+// platform hands them to proxy_on_configure, independently of src/platforms), and the host (src/host) with
+// the module under test.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { ROOT } from "./examples.js";
+import { ProxyWasmHost, type HeaderList, type HostOptions } from "../../src/host/index.js";
 
 type Obj = { [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -154,25 +155,7 @@ export function extractConfigs(path: string): ExtractedConfig[] {
 // ---------------------------------------------------------------------------------------------------------
 // the host
 
-export type HeaderList = Array<[string, string]>;
-export type RequestOutcome =
-  | { kind: "continue"; headers: HeaderList }
-  | { kind: "local"; status: number; headers: HeaderList; body: string | Uint8Array; details?: string };
-export interface Stream {
-  requestHeaders(headers: HeaderList, endOfStream?: boolean): RequestOutcome;
-  responseHeaders(headers: HeaderList, endOfStream?: boolean): { headers: HeaderList };
-  finish(): void;
-}
-export interface Host {
-  configure(config: string | Uint8Array): boolean;
-  readonly logs: Array<{ level: number; message: string }>;
-  metric(name: string): number | undefined;
-  readonly failed: boolean;
-  newStream(init?: { properties?: Record<string, string> }): Stream;
-}
-interface HostModule {
-  ProxyWasmHost: { load(wasm: Uint8Array, options?: Record<string, unknown>): Promise<Host> };
-}
+export type { HeaderList };
 
 /** The module under test: build/cors.wasm (CORS_WASM=FILE overrides it, e.g. to try another build). */
 export const WASM_PATH = process.env.CORS_WASM ?? join(ROOT, "build", "cors.wasm");
@@ -182,9 +165,8 @@ export function wasmBytes(): Uint8Array {
   return new Uint8Array(readFileSync(WASM_PATH));
 }
 
-export async function loadHost(options: Record<string, unknown> = {}): Promise<Host> {
-  const mod = (await import(new URL("../../src/host/index.js", import.meta.url).href)) as HostModule;
-  return mod.ProxyWasmHost.load(wasmBytes(), options);
+export function loadHost(options: HostOptions = {}): Promise<ProxyWasmHost> {
+  return ProxyWasmHost.load(wasmBytes(), options);
 }
 
 export const LEVEL_WARN = 3;

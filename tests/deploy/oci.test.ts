@@ -9,7 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
-import { buildOciImage, gzipStored, ociCommand, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { buildOciImage, gzipStored, tar, writeOciImage, MEDIA_TYPES } from "../../src/deploy/oci.js";
+import { VERSION } from "../../src/version.js";
+import { lcg32 } from "../cases/prng.js";
 import { ROOT } from "./examples.js";
 import { WASM_PATH } from "./helpers.js";
 
@@ -21,11 +25,8 @@ const sha = (b: Uint8Array) => "sha256:" + createHash("sha256").update(b).digest
 function fakeWasm(size: number, seed = 1): Uint8Array {
   const b = new Uint8Array(size);
   b.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  let x = seed;
-  for (let i = 8; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
+  const next = lcg32(seed);
+  for (let i = 8; i < size; i++) b[i] = next() >>> 24;
   return b;
 }
 
@@ -213,18 +214,10 @@ test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs
     assert.ok(readFileSync(WASM_PATH).equals(r.wasm), "plugin.wasm is build/cors.wasm");
     assert.ok(existsSync(out + ".tar"));
     // in-process too, same result
-    const stdout = process.stdout.write;
-    const stderr = process.stderr.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-      assert.equal(await ociCommand(["--wasm", WASM_PATH, "--out", join(dir, "again")]), 0);
-      assert.equal(await ociCommand(["--bogus"]), 2);
-      assert.equal(await ociCommand(["--wasm", join(dir, "missing.wasm"), "--out", join(dir, "x")]), 1);
-    } finally {
-      process.stdout.write = stdout;
-      process.stderr.write = stderr;
-    }
+    const ociCommand = (argv: string[]) => main(["oci", ...argv], memoryIo());
+    assert.equal(await ociCommand(["--wasm", WASM_PATH, "--out", join(dir, "again")]), 0);
+    assert.equal(await ociCommand(["--bogus"]), 2);
+    assert.equal(await ociCommand(["--wasm", join(dir, "missing.wasm"), "--out", join(dir, "x")]), 1);
     assert.equal(readLayout(join(dir, "again"), "0.1.0").manifestDigest, r.manifestDigest);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -265,4 +258,10 @@ test("go-containerregistry (what Istio, Higress and Envoy Gateway pull with) val
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the default tag is the package's version (src/version.ts agrees with package.json)", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  assert.equal(buildOciImage(readFileSync(WASM_PATH)).tag, pkg.version);
 });

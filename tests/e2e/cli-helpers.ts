@@ -1,10 +1,13 @@
-// Spawning the real command the way users and tools do: `npx --no-install cors-proxy-wasm …` from the
-// repository root (dist/tests/e2e/cli-helpers.js → ../../..).
+// Running the command: in-process through its Io (`runCli`, for what a command prints and returns), or as a
+// process, the package's bin run by node from the repository root (`runBin`, `serve`: exit statuses, signals,
+// a server that keeps running). dist/tests/e2e/cli-helpers.js → ../../.. is the repository root.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main.js";
+import { memoryIo } from "../../src/cli/io.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -22,7 +25,7 @@ process.on("exit", () => {
   for (const c of live) killGroup(c, "SIGKILL");
 });
 
-/** Signal the child's whole process group (npx → sh → node), so nothing outlives a test. */
+/** Signal the child's whole process group (and whatever it started), so nothing outlives a test. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -36,15 +39,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/**
- * `npx --no-install cors-proxy-wasm ARGS` (direct=false), as tools call it, or the package's bin run by
- * node directly (direct=true: the exit status and signal handling are the command's own, not npm's).
- */
-function spawnCli(args: string[], direct = false): ChildProcess {
-  const [cmd, argv] = direct
-    ? [process.execPath, [resolve(repoRoot, "bin", "cors-proxy-wasm.mjs"), ...args]]
-    : ["npx", ["--no-install", "cors-proxy-wasm", ...args]];
-  const child = spawn(cmd, argv, {
+/** `node bin/cors-proxy-wasm.mjs ARGS`: the package's bin, what `npx cors-proxy-wasm` runs. */
+function spawnCli(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [resolve(repoRoot, "bin", "cors-proxy-wasm.mjs"), ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NO_COLOR: "1" },
@@ -62,10 +59,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run a command to completion. */
-export function runCli(args: string[], timeoutMs = 60_000, direct = false): Promise<CliResult> {
+/**
+ * The command run in this process, from the repository root (relative paths as a user at the root types
+ * them), with `stdin` as its standard input. For what it prints and its exit status, not for signals.
+ */
+export async function runCli(args: string[], stdin = ""): Promise<CliResult> {
+  process.chdir(repoRoot);
+  const io = memoryIo(stdin);
+  const code = await main(args, io);
+  return { code, signal: null, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/** The command run as a process to completion (the exit status is the process's own). */
+export function runBin(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawnCli(args, direct);
+    const child = spawnCli(args);
     let stdout = "";
     let stderr = "";
     child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -95,11 +103,15 @@ export interface Served {
   signal(signal: NodeJS.Signals): void;
 }
 
-/** `serve --listen 127.0.0.1:0 …`: resolves once the one `listening on URL` line is printed. */
-export function serve(args: string[], opts: { timeoutMs?: number; direct?: boolean } = {}): Promise<Served> {
+/**
+ * `serve --listen 127.0.0.1:0 …` (or `opts.command`, e.g. `envoy`, which prints `listening on URL (Envoy X)`):
+ * resolves once the one `listening on URL` line is printed.
+ */
+export function serve(args: string[], opts: { timeoutMs?: number; command?: string } = {}): Promise<Served> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const command = opts.command ?? "serve";
   return new Promise((resolvePromise, reject) => {
-    const child = spawnCli(["serve", "--listen", "127.0.0.1:0", ...args], opts.direct ?? false);
+    const child = spawnCli([command, "--listen", "127.0.0.1:0", ...args]);
     let stdout = "";
     let stderr = "";
     let done = false;
@@ -110,11 +122,11 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
       if (done) return;
       done = true;
       killGroup(child, "SIGKILL");
-      reject(new Error(`serve did not print "listening on" in time\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(new Error(`${command} did not print "listening on" in time\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, timeoutMs);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
-      const m = /^listening on (http:\/\/\S+)$/m.exec(stdout);
+      const m = /^listening on (http:\/\/\S+)(?: \(.*\))?$/m.exec(stdout);
       if (m && !done) {
         done = true;
         clearTimeout(timer);
@@ -126,7 +138,7 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
           signal: (signal: NodeJS.Signals) => killGroup(child, signal),
           stop: async (signal = "SIGTERM") => {
             if (child.exitCode === null && child.signalCode === null) {
-              // npx does not forward signals reliably: signal the whole group, SIGKILL what is left
+              // signal the whole group, SIGKILL what is left
               killGroup(child, signal);
               const t = setTimeout(() => killGroup(child, "SIGKILL"), 10_000);
               const r = await exited;
@@ -144,7 +156,7 @@ export function serve(args: string[], opts: { timeoutMs?: number; direct?: boole
       if (done) return;
       done = true;
       clearTimeout(timer);
-      reject(new Error(`serve exited (${r.code ?? r.signal}) before listening\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`));
+      reject(new Error(`${command} exited (${r.code ?? r.signal}) before listening\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`));
     });
   });
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { loadConfigFile, ManifestError } from "../../src/manifests/index.js";
+import { loadConfigFile, ManifestError } from "../../src/platforms/read.js";
 import { loadFilter } from "../../src/proxy/filter.js";
 import { repoRoot } from "./cli-helpers.js";
 

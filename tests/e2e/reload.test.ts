@@ -25,7 +25,7 @@ async function until(what: string, s: Served, cond: () => Promise<boolean> | boo
 for (const mode of ["SIGHUP", "--watch"] as const) {
   test(`${mode}: a new configuration is served; a rejected one keeps the running one`, async () => {
     const file = configFile({ allow_origins: [A] });
-    const s = await serve(["--config", file, ...(mode === "--watch" ? ["--watch"] : [])], { direct: mode === "SIGHUP" });
+    const s = await serve(["--config", file, ...(mode === "--watch" ? ["--watch"] : [])]);
     try {
       assert.equal(await allowed(s, A), true);
       assert.equal(await allowed(s, B), false);

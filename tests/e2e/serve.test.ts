@@ -1,4 +1,4 @@
-// End to end: `npx --no-install cors-proxy-wasm serve` running the real build/cors.wasm in the host, over
+// End to end: `cors-proxy-wasm serve` (the package's bin, as a process) running the real build/cors.wasm in the host, over
 // real HTTP, against test upstreams. Assertions follow docs/behaviour.md, not any one build.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -240,8 +240,7 @@ describe("serve: upstream unreachable", () => {
 describe("serve: lifecycle and configuration errors", () => {
   test("SIGTERM and SIGINT close it cleanly (exit 0)", async () => {
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
-      // the package's bin itself (what npx runs), so the exit status is the command's, not npm's
-      const s = await serve(["--config", configFile(CONFIG)], { direct: true });
+      const s = await serve(["--config", configFile(CONFIG)]);
       const r = await s.stop(sig);
       assert.equal(r.code, 0, `${sig}: ${r.stderr}`);
     }
@@ -278,5 +277,12 @@ describe("serve: lifecycle and configuration errors", () => {
     const r = await runCli(["serve", "--bogus"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option --bogus/);
+  });
+
+  test("--config - : usage error (exit 2), a reload could not read standard input again", async () => {
+    const r = await runCli(["serve", "--listen", "127.0.0.1:0", "--config", "-"], JSON.stringify(CONFIG));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /give a file, not -/);
+    assert.doesNotMatch(r.stdout, /listening on/);
   });
 });

@@ -136,7 +136,7 @@ test("replace removes every line of the key then adds one; add appends a line; r
   assert.equal(result(host, "request replace req X-B new"), "0");
   assert.equal(result(host, "request remove req x-absent"), "0");
   assert.equal(result(host, "request pairs req"), "0 4 :method=GET|x-a=1|x-a=3|x-b=new");
-  assert.deepEqual(out, { kind: "continue", headers: [[":method", "GET"], ["x-a", "1"], ["x-a", "3"], ["x-b", "new"]] });
+  assert.deepEqual(out, { kind: "continue", headers: [[":method", "GET"], ["x-a", "1"], ["x-a", "3"], ["x-b", "new"]], action: 0 });
 });
 
 test("request headers are unreadable (BAD_ARGUMENT) once proxy_on_request_headers returned Continue, readable again in on_log", async () => {

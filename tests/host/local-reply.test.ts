@@ -36,6 +36,7 @@ test("the reply passes through the SAME filter's proxy_on_response_headers, with
     body: "Invalid CORS request",
     details: "cors_forbidden",
     grpcStatus: null,
+    action: 0, // what the probe returned; Envoy stops the request whatever it is
   });
   const id = s.id;
   assert.ok(callbacks(host).includes(`proxy_on_response_headers ${id} 5 0`));

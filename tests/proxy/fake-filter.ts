@@ -35,12 +35,12 @@ export class FakeFilter implements FilterLike {
           local = true;
           if (!allowed) {
             return {
-              kind: "local", status: 403, body: "Invalid CORS request", details: "cors_forbidden",
+              kind: "local", status: 403, body: "Invalid CORS request", details: "cors_forbidden", grpcStatus: null,
               headers: [["content-type", "text/plain"], ["vary", "Origin"]],
             };
           }
           return {
-            kind: "local", status: 200, body: "", details: "cors_preflight",
+            kind: "local", status: 200, body: "", details: "cors_preflight", grpcStatus: null,
             headers: [["access-control-allow-origin", origin], ["access-control-allow-methods", "GET,PUT"], ["vary", "Origin"], ["vary", "Access-Control-Request-Method"]],
           };
         }
@@ -50,7 +50,8 @@ export class FakeFilter implements FilterLike {
       },
       responseHeaders(headers: HeaderList, endOfStream = false) {
         filter.responses.push({ headers: headers.map(([k, v]) => [k, v]), endOfStream });
-        if (local) return { headers };
+        const status = Number(headers.find(([k]) => k === ":status")?.[1]);
+        if (local) return { headers, status };
         const out: HeaderList = headers.filter(([k]) => !k.startsWith("access-control-") && k !== "vary");
         const vary: string[] = [];
         for (const [k, v] of headers) if (k === "vary") for (const t of v.split(",")) if (t.trim()) vary.push(t.trim());
@@ -58,7 +59,7 @@ export class FakeFilter implements FilterLike {
         out.push(["vary", vary.join(", ")]);
         if (grant !== null) out.push(["access-control-allow-origin", grant]);
         out.push(["x-fake", "a"], ["x-fake", "b"]);
-        return { headers: out };
+        return { headers: out, status };
       },
       finish() {
         filter.finished++;

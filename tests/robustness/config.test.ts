@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HeaderList, ProxyWasmHost } from "../../src/host/index.js";
-import { Rng, cases, loadHost, runExchange, violations, describeCase, repro, SEED, ONLY_CASE, type Exchange, type ExchangeResult } from "./harness.js";
+import { Rng, caseRng, cases, loadHost, runExchange, violations, describeCase, repro, SEED, ONLY_CASE, type Exchange, type ExchangeResult } from "./harness.js";
 import { A, randomExchange } from "./generators.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ function expectRejected(h: ConfigHost, config: string | Uint8Array, where: strin
 /** A few random exchanges on the freshly accepted configuration: no trap, no injection. */
 function exercise(h: ConfigHost, stream: string, i: number, n: number): void {
   for (let k = 0; k < n; k++) {
-    const r = Rng.forCase(`${stream}/requests`, i * 16 + k);
+    const r = caseRng(`${stream}/requests`, i * 16 + k);
     const ex = randomExchange(r);
     // the configuration is unknown here: no upstream CORS lines, and an unchanged response is fine (report_only)
     ex.upstream = ex.upstream.filter(([n]) => !/^(access-control-|timing-allow-origin)/i.test(n));
@@ -202,7 +202,7 @@ test(`config fuzz: random bytes, random JSON, damaged JSON (seed 0x${SEED.toStri
 
   // 1. random bytes (some around JSON syntax)
   for (const i of cases(1500)) {
-    const r = Rng.forCase("config/bytes", i);
+    const r = caseRng("config/bytes", i);
     const len = r.len(400);
     const bytes = new Uint8Array(len);
     const json = Buffer.from("{}[]\",:0123456789.eE+-truefalsnul \\u\t\n", "latin1");
@@ -214,7 +214,7 @@ test(`config fuzz: random bytes, random JSON, damaged JSON (seed 0x${SEED.toStri
 
   // 2. random JSON (known keys, mostly well typed) — accepted ones get random requests
   for (const i of cases(2500)) {
-    const r = Rng.forCase("config/json", i);
+    const r = caseRng("config/json", i);
     const text = new JsonGen(r).object(0, true);
     const o = expectSane(h, text, `random JSON ${repro("config/json", i)}`);
     tally(o);
@@ -223,7 +223,7 @@ test(`config fuzz: random bytes, random JSON, damaged JSON (seed 0x${SEED.toStri
 
   // 3. damaged JSON
   for (const i of cases(1500)) {
-    const r = Rng.forCase("config/damaged", i);
+    const r = caseRng("config/damaged", i);
     const bytes = damage(r, new JsonGen(r).object(0, true));
     const o = expectSane(h, bytes, `damaged JSON ${repro("config/damaged", i)}`);
     tally(o);
@@ -424,7 +424,7 @@ function probes(): Exchange[] {
     actual(A, "PATCH"), actual("null"),
   ];
   const out: Exchange[] = fixed.map((request) => ({ request, upstream: up }));
-  for (let i = 0; i < 40; i++) out.push(randomExchange(Rng.forCase("config/probes", i)));
+  for (let i = 0; i < 40; i++) out.push(randomExchange(caseRng("config/probes", i)));
   return out;
 }
 
@@ -456,7 +456,7 @@ test("config fuzz: after a rejected reconfiguration the previous policy keeps an
   // the small rejected specials (the megabyte ones are covered above; here each is followed by 52 probes)
   const broken: Array<string | Uint8Array> = specials().filter(([, c, e]) => e === false && c.length < 65536).map(([, c]) => c);
   for (const i of cases(150)) {
-    const r = Rng.forCase("config/broken", i);
+    const r = caseRng("config/broken", i);
     broken.push(r.chance(0.5) ? damage(r, W1) : new JsonGen(r).object(0, true));
   }
 
@@ -500,7 +500,7 @@ test("config fuzz: after a rejected reconfiguration the previous policy keeps an
 // and configuring must not trap.
 test("config fuzz: random VM configurations at proxy_on_vm_start", async () => {
   for (const i of cases(40)) {
-    const r = Rng.forCase("config/vm", i);
+    const r = caseRng("config/vm", i);
     const vmConfig = r.chance(0.5) ? Uint8Array.from(Buffer.from(r.bytes(r.len(5000)), "latin1")) : new JsonGen(r).object(0, true);
     const host = await loadHost(null, { vmConfig, maxLogs: 50 });
     const ok = host.configure(JSON.stringify({ allow_origins: [A] }));

@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 import { ProxyWasmHost, Stream, HeaderMap, INLINE_RESPONSE_HEADERS, type HeaderList, type HostOptions } from "../../src/host/index.js";
 import { localReplyMap } from "../../src/host/local-reply.js";
 import type { PendingLocalReply } from "../../src/host/context.js";
+import { Rng } from "../cases/prng.js";
+
+export { Rng };
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The module under test: build/cors.wasm (CORS_WASM overrides it, as in tests/deploy). */
@@ -49,91 +52,9 @@ export function repro(stream: string, i: number): string {
   return `[reproduce: ROBUST_SEED=0x${SEED.toString(16)} ROBUST_CASE=${i} (generator "${stream}")]`;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// PRNG: sfc32 seeded through splitmix32 from (base seed, stream name, case index). Independent of Math.random.
-
-function splitmix32(x: number): number {
-  x = (x + 0x9e3779b9) | 0;
-  let z = x;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    this.a = splitmix32(seed);
-    this.b = splitmix32(this.a);
-    this.c = splitmix32(this.b);
-    this.d = splitmix32(this.c);
-    for (let i = 0; i < 12; i++) this.u32();
-  }
-
-  /** The PRNG of case `i` of generator `stream` under the base seed. */
-  static forCase(stream: string, i: number): Rng {
-    return new Rng(splitmix32(SEED ^ hashString(stream)) ^ splitmix32(i * 0x27d4eb2d + 1));
-  }
-
-  u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** 0 ≤ x < n. */
-  int(n: number): number {
-    return n <= 1 ? 0 : Math.floor((this.u32() / 4294967296) * n);
-  }
-
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-
-  chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-
-  /** n chars, each a byte 0x00–0xFF (one char per byte, as the host hands header values). */
-  bytes(n: number): string {
-    let s = "";
-    for (let i = 0; i < n; i++) s += String.fromCharCode(this.int(256));
-    return s;
-  }
-
-  /** n chars drawn from `alphabet`. */
-  from(alphabet: string, n: number): string {
-    let s = "";
-    for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)];
-    return s;
-  }
-
-  /** A length biased toward small values but reaching `max`. */
-  len(max: number): number {
-    const r = this.int(4);
-    if (r === 0) return this.int(Math.min(4, max + 1));
-    if (r === 1) return this.int(Math.min(24, max + 1));
-    if (r === 2) return this.int(Math.min(200, max + 1));
-    return this.int(max + 1);
-  }
+/** The PRNG of case `i` of generator `stream` under the base seed (ROBUST_SEED). */
+export function caseRng(stream: string, i: number): Rng {
+  return Rng.derive(SEED, stream, i);
 }
 
 /** Bytes that break parsers: separators, controls (CR, LF, NUL), non-ASCII, and origin syntax. */

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HeaderList, ProxyWasmHost } from "../../src/host/index.js";
-import { Rng, cases, fuzzValue, originOfLength, acrhOf, loadHost, runExchange, violations, describeCase, type Exchange, NASTY, SEED } from "./harness.js";
+import { Rng, caseRng, cases, fuzzValue, originOfLength, acrhOf, loadHost, runExchange, violations, describeCase, type Exchange, NASTY, SEED } from "./harness.js";
 import { A, CONFIGS, VARY, randomExchange, upstreamValue, type FuzzConfig } from "./generators.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ for (const cfg of CONFIGS) {
     let locals = 0;
     let acao = 0;
     for (const i of cases(PER_CONFIG)) {
-      const r = Rng.forCase(stream, i);
+      const r = caseRng(stream, i);
       const ex = randomExchange(r);
       const res = runExchange(host, ex);
       const v = violations(host, ex, res, cfg.facts);
@@ -43,7 +43,7 @@ test("header fuzz: raw random lines (names and values 0x00–0xFF) under every c
   const stream = "headers/raw";
   const wanted = ["origin", "access-control-request-method", "access-control-request-headers", "access-control-request-private-network", ":authority", ":scheme", "x-forwarded-proto", "sec-fetch-site", "sec-fetch-mode"];
   for (const i of cases(3000)) {
-    const r = Rng.forCase(stream, i);
+    const r = caseRng(stream, i);
     const [cfg, host] = hosts[i % hosts.length];
     const req: HeaderList = [[":method", r.pick(["OPTIONS", "GET", r.bytes(r.len(10))])], [":path", "/"]];
     const n = r.range(0, 30);
@@ -66,7 +66,7 @@ test("header fuzz: upstream Vary with CR/LF/NUL — the filter adds none of them
   const host = await loadHost(CONFIGS[3].json);
   const stream = "headers/vary-crlf";
   for (const i of cases(1500)) {
-    const r = Rng.forCase(stream, i);
+    const r = caseRng(stream, i);
     const req: HeaderList = [[":authority", "api.example.com"], [":path", "/"], [":method", r.pick(["GET", "OPTIONS"])], [":scheme", "https"], ["origin", r.pick([A, "https://evil.example"])]];
     if (r.chance(0.5)) req.push(["access-control-request-method", "PUT"]);
     const up: HeaderList = [[":status", "200"]];
@@ -172,7 +172,7 @@ test("header fuzz: interleaved streams answer exactly as sequential ones", async
   const stream = "headers/interleaved";
   const hosts = await Promise.all(CONFIGS.map((c) => loadHost(c.json)));
   for (const i of cases(300)) {
-    const r = Rng.forCase(stream, i);
+    const r = caseRng(stream, i);
     const c = i % CONFIGS.length;
     const host = hosts[c];
     const n = r.range(2, 8);
@@ -217,7 +217,7 @@ for (const profile of ["kong", "apisix"] as const) {
     const hosts = await Promise.all(picked.map((c) => loadHost(c.json, { profile })));
     for (const i of cases(1600)) {
       const c = i % picked.length;
-      const ex = randomExchange(Rng.forCase(stream, i));
+      const ex = randomExchange(caseRng(stream, i));
       const res = runExchange(hosts[c], ex);
       const v = violations(hosts[c], ex, res, picked[c].facts);
       if (v.length > 0) assert.fail(describeCase(`${profile}: config ${picked[c].name}`, stream, i, ex, v));

@@ -181,17 +181,29 @@ describe("json: never traps (fixed-seed fuzzing)", () => {
     }
   });
 
-  test("mutated valid documents", () => {
+  test("mutated valid documents: an error with an offset inside the input, or a value exactly when the bytes are JSON", () => {
     const base = new TextEncoder().encode(JSON.stringify({
       allow_origins: ["https://a.example.com", "null"], max_age: 3600.5, x: [1, -2e5, true, null, { y: "é😀\\\"" }],
     }));
     const next = rng(99);
+    const utf8 = new TextDecoder("utf-8", { fatal: true });
+    let valid = 0;
     for (let i = 0; i < 3000; i++) {
       const b = Uint8Array.from(base);
       const edits = 1 + (next() % 3);
       for (let k = 0; k < edits; k++) b[next() % b.length] = next() & 0xff;
-      parseBytes(b); // must not throw
+      const got = parseBytes(b);
+      const error = /^error at offset (\d+): /.exec(got);
+      if (error) assert.ok(Number(error[1]) <= b.length, got);
+      // RFC 8259 (docs/config.md): UTF-8 only, so invalid UTF-8 is an error; otherwise JSON.parse decides
+      let text: string | null = null;
+      try { text = utf8.decode(b); } catch { /* invalid UTF-8 */ }
+      let json = text !== null;
+      if (text !== null) try { JSON.parse(text); } catch { json = false; }
+      assert.equal(error === null, json, `${JSON.stringify(text ?? Buffer.from(b).toString("latin1"))} → ${got}`);
+      if (json) valid++;
     }
+    assert.ok(valid > 100, `only ${valid} of the mutated documents are still JSON: the test would prove little`);
   });
 
   test("huge inputs are bounded", () => {

@@ -76,18 +76,17 @@ function verdicts(out: string): Map<string, { invalid: boolean; text: string }> 
 
 const dumpAll = (docs: Obj[]) => docs.map((d) => yaml.dump(d, { lineWidth: -1, noRefs: true })).join("---\n");
 
-/**
- * Validates a manifest and its broken copies in ONE validator run (the CRD sources are loaded once).
- * Returns the number of breakages applied.
- */
-function checkManifest(tool: string, label: string, text: string): number {
+interface Case { file: string; what: string; expect: RegExp | null }
+
+/** A manifest as written, an unknown key in its free-form plugin configuration, and one broken copy per breakage. */
+function casesOf(label: string, text: string): Case[] {
   const dir = tempDir("k8s");
   const good = join(dir, "good.yaml");
   writeFileSync(good, text);
   const docs = yaml.loadAll(text).filter((d) => d != null) as Obj[];
   assert.ok(docs.length > 0, `${label} has no document`);
   const fresh = () => yaml.loadAll(text).filter((d) => d != null) as Obj[];
-  const cases: Array<{ file: string; what: string; expect: RegExp | null }> = [{ file: good, what: "as written", expect: null }];
+  const cases: Case[] = [{ file: good, what: "as written", expect: null }];
   docs.forEach((_, i) => {
     const free = fresh();
     if (addUnknownPluginKey(free[i])) {
@@ -104,12 +103,50 @@ function checkManifest(tool: string, label: string, text: string): number {
       cases.push({ file: f, what: `doc ${i} broken (${b.name})`, expect: b.expect });
     }
   });
-  const r = run(tool, cases.map((c) => c.file));
+  return cases;
+}
+
+/** Kubernetes objects under examples/k8s (every document has apiVersion and kind), relative to the root. */
+function exampleManifests(): string[] {
+  const base = join(ROOT, "examples", "k8s");
+  assert.ok(existsSync(base), "examples/k8s is missing: the validation cannot run");
+  // the cors-config.yaml files beside them are filter configurations, checked by schema.test.ts /
+  // plugin-configs.test.ts
+  return yamlFiles(base)
+    .map((f) => relative(ROOT, f))
+    .filter((rel) => {
+      const docs = (yaml.loadAll(readRepoFile(rel)) as Obj[]).filter((d) => d != null);
+      return docs.length > 0 && docs.every((d) => typeof d === "object" && d.apiVersion && d.kind);
+    });
+}
+
+const FIXTURES = ["higress", "istio", "envoy-gateway"].map((f) => `tests/validate/fixtures/k8s/${f}.yaml`);
+
+/**
+ * Every manifest (fixtures and examples) and its copies in ONE validator run: the CRD sources are loaded once
+ * (~2 s a run on the CI machine). Label → its cases and the validator's verdicts.
+ */
+let validated: Map<string, { cases: Case[]; verdicts: ReturnType<typeof verdicts>; stderr: string }> | null = null;
+function validateAll(): NonNullable<typeof validated> {
+  if (validated !== null) return validated;
+  const tool = buildGoTool("k8s");
+  const byLabel = new Map<string, Case[]>();
+  for (const rel of [...FIXTURES, ...exampleManifests()]) byLabel.set(rel, casesOf(rel, readRepoFile(rel)));
+  const r = run(tool, [...byLabel.values()].flat().map((c) => c.file));
   const v = verdicts(r.stdout + r.stderr);
+  validated = new Map([...byLabel].map(([label, cases]) => [label, { cases, verdicts: v, stderr: r.stderr }]));
+  return validated;
+}
+
+/** The manifest is valid as written (and with an unknown plugin key), and every broken copy is rejected for its reason. */
+function checkManifest(label: string): number {
+  const entry = validateAll().get(label);
+  assert.ok(entry !== undefined, `${label} was not validated`);
+  const { cases, verdicts: v, stderr } = entry;
   const problems: string[] = [];
   for (const c of cases) {
     const got = v.get(c.file);
-    if (!got) { problems.push(`${label} ${c.what}: no verdict from the validator\n${r.stderr}`); continue; }
+    if (!got) { problems.push(`${label} ${c.what}: no verdict from the validator\n${stderr}`); continue; }
     if (c.expect === null && got.invalid) problems.push(`${label} ${c.what} should be valid:\n${got.text}`);
     if (c.expect !== null && !got.invalid) problems.push(`${label} ${c.what} must be rejected, validator said:\n${got.text}`);
     if (c.expect !== null && got.invalid && !c.expect.test(got.text)) problems.push(`${label} ${c.what}: expected ${c.expect}, got:\n${got.text}`);
@@ -127,30 +164,22 @@ test("validate-k8s builds and resolves every pinned CRD source through the modul
   assert.match(r.stdout, /^envoy-gateway: github\.com\/envoyproxy\/gateway@v\S+ .*gateway\.envoyproxy\.io\/v1alpha1\/EnvoyExtensionPolicy/m);
 });
 
-for (const fixture of ["higress", "istio", "envoy-gateway"]) {
-  test(`reference manifest tests/validate/fixtures/k8s/${fixture}.yaml is valid and every applicable breakage is caught`, () => {
-    const breakages = checkManifest(buildGoTool("k8s"), fixture, readRepoFile(`tests/validate/fixtures/k8s/${fixture}.yaml`));
+for (const fixture of FIXTURES) {
+  test(`reference manifest ${fixture} is valid and every applicable breakage is caught`, () => {
+    const breakages = checkManifest(fixture);
     assert.ok(breakages >= 4, `only ${breakages} breakages applied`);
   });
 }
 
 test("examples/k8s/**: every manifest is valid against its platform's schema, and broken copies are rejected", () => {
-  const tool = buildGoTool("k8s");
   const base = join(ROOT, "examples", "k8s");
-  assert.ok(existsSync(base), "examples/k8s is missing: the validation cannot run");
-  // Kubernetes objects only (every document has apiVersion and kind); the cors-config.yaml files beside
-  // them are filter configurations, checked by schema.test.ts / plugin-configs.test.ts.
-  const files = yamlFiles(base).filter((f) => {
-    const docs = (yaml.loadAll(readRepoFile(relative(ROOT, f))) as Obj[]).filter((d) => d != null);
-    return docs.length > 0 && docs.every((d) => typeof d === "object" && d.apiVersion && d.kind);
-  });
+  const files = exampleManifests();
   for (const platform of ["higress", "istio", "envoy-gateway"]) {
-    assert.ok(files.some((f) => relative(base, f).startsWith(platform + "/")), `examples/k8s/${platform}/ has no YAML file`);
+    assert.ok(files.some((f) => relative(base, join(ROOT, f)).startsWith(platform + "/")), `examples/k8s/${platform}/ has no YAML file`);
   }
   const kinds = new Set<string>();
-  for (const f of files) {
-    const rel = relative(ROOT, f);
-    checkManifest(tool, rel, readRepoFile(rel));
+  for (const rel of files) {
+    checkManifest(rel);
     for (const d of yaml.loadAll(readRepoFile(rel)) as Obj[]) if (d) kinds.add(`${d.apiVersion} ${d.kind}`);
   }
   for (const k of ["extensions.higress.io/v1alpha1 WasmPlugin", "networking.higress.io/v1 McpBridge", "networking.k8s.io/v1 Ingress",

@@ -1,4 +1,4 @@
-// Deployment files → the exact plugin configuration bytes (src/manifests).
+// Deployment files → the exact plugin configuration bytes (src/platforms/read.ts and each platform's extract).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -7,7 +7,7 @@ import {
   istioToConfig,
   ManifestError,
   protoJson,
-} from "../../src/manifests/index.js";
+} from "../../src/platforms/read.js";
 
 // The Higress cors plugin README's test configuration (McpBridge + Ingress + WasmPlugin, three documents).
 const HIGRESS_SEED = `apiVersion: networking.higress.io/v1

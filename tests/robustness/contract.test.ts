@@ -2,8 +2,8 @@
 // echoed, hostile inputs never trap, memory is reclaimed per request, the module's exports / imports.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACAH, ACAM, ACAO, TAO, actual, assert403, configure, exchange, hdr, host, load, preflight, run, wasm } from "./helpers.js";
-import type { Case, Req } from "./helpers.js";
+import { ACAH, ACAM, ACAO, TAO, actual, assert403, configure, exchange, hdr, host, load, preflight, run, wasm } from "../spec/helpers.js";
+import type { Case, Req } from "../spec/helpers.js";
 import type { SimResult } from "../../src/host/index.js";
 import { mulberry32 } from "../cases/prng.js";
 

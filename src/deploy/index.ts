@@ -1,4 +1,0 @@
-// Deployment tooling: `render` (manifests for each platform) and `oci` (the filter as an OCI image).
-export { render, renderCommand, readConfigFile, higressSpecParts, PLATFORMS, RenderError, DEFAULTS, VERSION } from "./render.js";
-export type { Platform, RenderOptions } from "./render.js";
-export { ociCommand, buildOciImage, writeOciImage, layoutTarball, MEDIA_TYPES } from "./oci.js";
