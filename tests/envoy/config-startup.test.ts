@@ -34,7 +34,7 @@ const lds = join(work, "lds.json");
 let envoy: RunningEnvoy;
 before(async () => {
   writeFileSync(lds, JSON.stringify(ldsFile([])));
-  envoy = await startEnvoy(bootstrap({ admin: { port: 0 }, ldsPath: lds, clusters }), { args: ["--service-node", "startup", "--service-cluster", "startup"] });
+  envoy = await startEnvoy(bootstrap({ admin: { port: 0 }, ldsPath: lds, clusters }));
 });
 after(async () => {
   await envoy?.stop();

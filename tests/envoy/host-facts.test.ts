@@ -103,7 +103,7 @@ before(async () => {
       ldsPath: lds,
       clusters: clusters.map((name) => ({ name, host: upstream.host, port: upstream.port })),
     }),
-    { args: ["--component-log-level", "wasm:trace", "--file-flush-interval-msec", "10", "--service-node", "facts", "--service-cluster", "facts"] },
+    { args: ["--component-log-level", "wasm:trace", "--file-flush-interval-msec", "10"] },
   );
   ports = await envoy.listeners();
 });

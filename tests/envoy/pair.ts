@@ -59,8 +59,7 @@ export async function startPair(groups: FilterGroup[], opts: { extra?: Listener[
         ldsPath: opts.ldsPath,
         clusters: [...clusterNames].map((name) => ({ name, host: upstream.host, port: upstream.port })),
       }),
-      // file-based LDS needs a node identity (Envoy refuses to start without one)
-      opts.ldsPath === undefined ? opts.start : { ...opts.start, args: [...(opts.start?.args ?? []), "--service-node", "conformance", "--service-cluster", "conformance"] },
+      opts.start,
     );
     const bound = await envoy.listeners();
     const targets = new Map<string, { envoy: Target; host: Target }>();
