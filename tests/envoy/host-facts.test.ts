@@ -511,10 +511,14 @@ describe("load and start (docs/host.md: Loading and linking, Start)", () => {
     assert.equal(main.rejected, false);
     const startLines = (log: string) => [...log.matchAll(/\[info\]\[wasm\] \[[^\]]*\] wasm log: ([^\n]*)/g)].map((m) => m[1]);
     assert.deepEqual(startLines(main.log).slice(0, 2), ["_initialize", "main 0 0"]);
+    // Envoy starts the workers' copies of a VM after the listener update is in, so the start lines of the
+    // previous fixture can still land in the next update's window (seen under load): keep each fixture's own.
+    const fromMain = new Set(["_initialize", "main 0 0"]);
     const only = await ldsApply([fixtureListener("start_only")]);
-    assert.deepEqual(startLines(only.log).slice(0, 1), ["top level via _start"]);
+    assert.deepEqual(startLines(only.log).filter((l) => !fromMain.has(l)).slice(0, 1), ["top level via _start"]);
     const log = await ldsApply([fixtureListener("start_log")]);
-    assert.deepEqual(startLines(log.log).slice(0, 2), ["start: proxy_log works, clock_time_get=0", "start: stdout line"]);
+    const fromEarlier = new Set([...fromMain, "top level via _start"]);
+    assert.deepEqual(startLines(log.log).filter((l) => !fromEarlier.has(l)).slice(0, 2), ["start: proxy_log works, clock_time_get=0", "start: stdout line"]);
   });
 
   test("a trap in proxy_on_configure rejects the configuration", async () => {
