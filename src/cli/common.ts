@@ -1,5 +1,7 @@
-// Shared by serve / check / explain: read a configuration file (any supported format) and load the filter.
-import { resolve } from "node:path";
+// Shared by serve / check / explain / envoy: read a configuration file (any supported format), load the filter,
+// and watch for reloads.
+import { watch } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { configFromText, loadConfigFile, ManifestError, type LoadedConfig } from "../platforms/read.js";
 import { loadFilter, FilterLoadError, type LoadedFilter } from "../proxy/filter.js";
 import { STDIN, type Io } from "./io.js";
@@ -54,4 +56,27 @@ export async function prepare(
     }
     throw e;
   }
+}
+
+/** Calls `reload` on SIGHUP and, with `watchFile`, when the configuration file changes (debounced). Returns the
+ *  function that stops both. */
+export function onReloadRequest(configPath: string, watchFile: boolean, reload: (why: string) => void): () => void {
+  const onHup = (): void => reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  let stopWatching = (): void => {};
+  if (watchFile) {
+    const abs = resolve(configPath);
+    let timer: NodeJS.Timeout | null = null;
+    // the directory, not the file: editors replace files (rename), which ends a watch on the file itself
+    const watcher = watch(dirname(abs), (_event, name) => {
+      if (name !== null && name !== basename(abs)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => reload("file changed"), 150);
+    });
+    stopWatching = () => watcher.close();
+  }
+  return () => {
+    process.off("SIGHUP", onHup);
+    stopWatching();
+  };
 }

@@ -1,14 +1,14 @@
 // `cors-proxy-wasm envoy`: the filter in the pinned real Envoy (src/envoy), in front of the built-in echo upstream
 // or --upstream. The listener comes from a file-based LDS file, so a reload (SIGHUP, --watch) is an LDS update:
 // Envoy NACKs a configuration the filter rejects and keeps serving the previous one, as in production.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
-import { readConfig } from "./common.js";
+import { onReloadRequest, readConfig } from "./common.js";
 import { curlExamples, exampleOrigin } from "./serve.js";
 import {
   bootstrap, ldsFile, locateEnvoy, parseLogLine, startEnvoy, writeAtomically, EnvoyExited, EnvoyNotFound,
@@ -185,19 +185,7 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
         }
       });
     };
-    const onHup = (): void => reload("SIGHUP");
-    process.on("SIGHUP", onHup);
-    let watcher: FSWatcher | null = null;
-    if (a.flags.has("watch")) {
-      const abs = resolve(configPath);
-      let timer: NodeJS.Timeout | null = null;
-      // the directory, not the file: editors replace files (rename), which ends a watch on the file itself
-      watcher = watch(dirname(abs), (_event, name) => {
-        if (name !== null && name !== basename(abs)) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => reload("file changed"), 150);
-      });
-    }
+    const stopReloads = onReloadRequest(configPath, a.flags.has("watch"), reload);
 
     io.out(
       `listening on ${url} (Envoy ${version})\n` +
@@ -209,8 +197,7 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
     const outcome = await Promise.race([stopped.then(() => null), envoy.exited()]);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onHup);
-    watcher?.close();
+    stopReloads();
     await reloading;
     if (outcome !== null && !stopping) {
       // Envoy ended without being asked to by us: a signal to its process group (Ctrl-C) stops both at once

@@ -1,11 +1,10 @@
 // `cors-proxy-wasm serve`
-import { readFileSync, watch, type FSWatcher } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
-import { prepare, readConfig } from "./common.js";
+import { onReloadRequest, prepare, readConfig } from "./common.js";
 import { LogLevelNames, type ProxyWasmHost } from "../host/index.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
 import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
@@ -172,19 +171,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
       }
     });
   };
-  const onHup = (): void => reload("SIGHUP");
-  process.on("SIGHUP", onHup);
-  let watcher: FSWatcher | null = null;
-  if (a.flags.has("watch")) {
-    const abs = resolve(configPath);
-    let timer: NodeJS.Timeout | null = null;
-    // watch the directory: editors replace files (rename), which ends a watch on the file itself
-    watcher = watch(dirname(abs), (_event, name) => {
-      if (name !== null && name !== basename(abs)) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => reload("file changed"), 150);
-    });
-  }
+  const stopReloads = onReloadRequest(configPath, a.flags.has("watch"), reload);
   gate.live = true;
   // one write: the ready line, then where things come from, then curl examples
   io.out(
@@ -200,8 +187,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   await proxy.close();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
-  process.off("SIGHUP", onHup);
-  watcher?.close();
+  stopReloads();
   await reloading;
   await admin?.close();
   return 0;
