@@ -135,6 +135,11 @@ export class MiniHost {
   private requestMap: HeaderList | null = null;
   private responseMap: HeaderList | null = null;
   private local: LocalReply | null = null;
+  /** Run the stream's proxy_on_response_headers for a local reply inside proxy_send_local_response, before it
+   *  returns (a host may; Envoy runs it after the callback returned): the module must not collect under it. */
+  nestedLocalReply = false;
+  private currentStream = 0;
+  private nestedLocalHeaders: HeaderList | null = null;
   nextId = 1;
 
   static async load(wasm: Uint8Array): Promise<MiniHost> {
@@ -278,6 +283,7 @@ export class MiniHost {
           status, details: fromLatin1(this.read(dp, ds)).replace(/ /g, "_"), body: dec.decode(this.read(bp, bs)),
           headers: parsePairs(this.read(hp, hs)),
         };
+        if (this.nestedLocalReply) this.nestedLocalHeaders = this.encodeLocal(this.currentStream, this.local);
         return 0;
       },
       proxy_get_property: (pp: number, ps: number, retPtr: number, retSize: number) => {
@@ -341,18 +347,21 @@ export class MiniHost {
   requestHeaders(id: number, headers: HeaderList, endOfStream = false): RequestOutcome {
     this.requestMap = headers.map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
     this.local = null;
+    this.nestedLocalHeaders = null;
+    this.currentStream = id;
     const action = this.ex.proxy_on_request_headers(id, headers.length, endOfStream ? 1 : 0) >>> 0;
     const after = this.requestMap;
     this.requestMap = null; // Envoy nulls the request map once the callback returned
     const local = this.local as LocalReply | null;
     const out: RequestOutcome = { action, local, headers: after };
-    if (local) {
-      // Envoy sends the local reply through the encoder chain: this filter's response callback runs on it.
-      const hs: HeaderList = [[":status", String(local.status)], ...local.headers];
-      if (local.body.length > 0) hs.push(["content-type", "text/plain"]);
-      out.localHeaders = this.responseHeaders(id, hs, local.body.length === 0);
-    }
+    if (local) out.localHeaders = this.nestedLocalHeaders ?? this.encodeLocal(id, local);
     return out;
+  }
+  /** Envoy sends the local reply through the encoder chain: this filter's response callback runs on it. */
+  private encodeLocal(id: number, local: LocalReply): HeaderList {
+    const hs: HeaderList = [[":status", String(local.status)], ...local.headers];
+    if (local.body.length > 0) hs.push(["content-type", "text/plain"]);
+    return this.responseHeaders(id, hs, local.body.length === 0);
   }
   responseHeaders(id: number, headers: HeaderList, endOfStream = false): HeaderList {
     this.responseMap = headers.map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
