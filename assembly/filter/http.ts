@@ -2,7 +2,7 @@
 // in Envoy, host-facts.md §4.1), keep the Decision, apply it in proxy_on_response_headers.
 
 import {
-  HttpContext, RootContext, Action, MapType, LogLevel, getHeader, getProperty, sendLocalResponse, log,
+  HttpContext, RootContext, Action, MapType, LogLevel, getHeader, getHeaderValues, getProperty, sendLocalResponse, log,
 } from "../abi";
 import { Policy, FORBIDDEN_BODY } from "../compile/policy";
 import { RequestView } from "./request";
@@ -13,40 +13,55 @@ import { preflightReplyHeaders, applyResponse } from "./response";
 import { decisionLine } from "./debuglog";
 import { CorsRoot } from "./root";
 
-/** Request headers and properties straight from the host; `:authority` and each property read at most once
- *  per request.
- *  One instance serves every request: request-phase callbacks never interleave. */
+/** Every request header the decision reads (decide.ts, sameorigin.ts). They are fetched with one listing of the
+ *  request headers the first time one is read: a host call costs far more than scanning a dozen lines (in Envoy a
+ *  get is ~8,000–15,000 instructions, the listing of four headers' worth ~20,000 less than four gets: docs/perf.md
+ *  "Host calls in Envoy"). Each value is what a get answers on every host (abi getHeaderValues). */
+const REQUEST_NAMES: Array<string> = [
+  "origin", "sec-fetch-site", ":authority", ":method", "access-control-request-method",
+  "access-control-request-headers", "access-control-request-private-network", "sec-fetch-mode",
+  "x-forwarded-proto", ":scheme",
+];
+const requestValues = new Array<string | null>(REQUEST_NAMES.length);
+/** Property paths, built once. */
+const XDS_ROUTE_NAME: Array<string> = ["xds", "route_name"];
+const ROUTE_NAME: Array<string> = ["route_name"];
+const XDS_CLUSTER_NAME: Array<string> = ["xds", "cluster_name"];
+const CLUSTER_NAME: Array<string> = ["cluster_name"];
+
+/** Request headers and properties straight from the host; the headers listed once, each property read at most
+ *  once per request. One instance serves every request: request-phase callbacks never interleave. */
 class HostRequest extends RequestView {
-  private authorityRead: bool = false;
-  private authorityValue: string | null = null;
+  /** 0: not listed yet; 1: listed (requestValues); -1: the host refused the listing, so each header is a get. */
+  private listed: i32 = 0;
   private routeRead: bool = false;
   private route: string | null = null;
   private clusterRead: bool = false;
   private cluster: string | null = null;
 
+  /** Forgets the request (its values are not kept alive until the next collection). */
   reset(): void {
-    this.authorityRead = false; this.authorityValue = null;
+    if (this.listed > 0) for (let k = 0, n = requestValues.length; k < n; k++) unchecked(requestValues[k] = null);
+    this.listed = 0;
     this.routeRead = false; this.route = null;
     this.clusterRead = false; this.cluster = null;
   }
 
   header(name: string): string | null {
-    return getHeader(MapType.RequestHeaders, name);
-  }
-
-  authority(): string | null {
-    if (!this.authorityRead) {
-      this.authorityRead = true;
-      this.authorityValue = getHeader(MapType.RequestHeaders, ":authority");
+    if (this.listed == 0) this.listed = getHeaderValues(MapType.RequestHeaders, REQUEST_NAMES, requestValues) ? 1 : -1;
+    if (this.listed > 0) {
+      for (let k = 0, n = REQUEST_NAMES.length; k < n; k++) {
+        if (unchecked(REQUEST_NAMES[k]) == name) return unchecked(requestValues[k]);
+      }
     }
-    return this.authorityValue;
+    return getHeader(MapType.RequestHeaders, name);
   }
 
   routeName(): string | null {
     if (!this.routeRead) {
       this.routeRead = true;
-      let v = getProperty(["xds", "route_name"]);
-      if (v === null) v = getProperty(["route_name"]); // Higress's Envoy fork (Envoy ≥1.33 dropped it)
+      let v = getProperty(XDS_ROUTE_NAME);
+      if (v === null) v = getProperty(ROUTE_NAME); // Higress's Envoy fork (Envoy ≥1.33 dropped it)
       this.route = v;
     }
     return this.route;
@@ -55,8 +70,8 @@ class HostRequest extends RequestView {
   clusterName(): string | null {
     if (!this.clusterRead) {
       this.clusterRead = true;
-      let v = getProperty(["xds", "cluster_name"]);
-      if (v === null) v = getProperty(["cluster_name"]);
+      let v = getProperty(XDS_CLUSTER_NAME);
+      if (v === null) v = getProperty(CLUSTER_NAME);
       this.cluster = v;
     }
     return this.cluster;
@@ -85,6 +100,7 @@ export class CorsHttp extends HttpContext {
     if (policy === null) return Action.Continue;
 
     const d = decide(policy, req);
+    req.reset();
     this.policy = policy;
     this.decision = d;
     const counters = root.counters;

@@ -79,6 +79,7 @@ export function applyResponse(d: Decision): void {
     return;
   }
   const merged = mergeVary(varyLines, preflight ? PREFLIGHT_TOKENS : ORIGIN_TOKENS);
+  varyLines.length = 0; // not kept alive until the next collection
   if (merged === null) return;
   // remove every vary line, then add the one combined value
   removeHeader(map, VARY);

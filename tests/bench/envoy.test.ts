@@ -10,9 +10,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SCENARIOS, SETUPS, portsFor, runs, setupConfig, upstreamConfig } from "../../bench/envoy/config.js";
 import { markdown, svg, targets, type EnvoyResult } from "../../bench/envoy/report.js";
+import { ABLATION_SETUPS, ablationConfig } from "../../bench/envoy/ablation.js";
 
 const ENVOY = resolve("build/envoy/envoy/_bin/envoy");
 const PATHS = { filter: resolve("build/cors.wasm"), F1: resolve("build/bench/noop.wasm"), F2: resolve("build/bench/minimal_io.wasm") };
+const ABLATION_FLOOR = resolve("build/bench/ablation.wasm");
 const dir = mkdtempSync(join(tmpdir(), "bench-envoy-"));
 
 function validate(name: string, config: unknown) {
@@ -21,8 +23,16 @@ function validate(name: string, config: unknown) {
   return spawnSync(ENVOY, ["--mode", "validate", "--disable-hot-restart", "-l", "error", "-c", file], { encoding: "utf8", timeout: 60000 });
 }
 
-test("the bench's inputs exist (make envoy, make build/bench/noop.wasm build/bench/minimal_io.wasm)", () => {
-  for (const f of [ENVOY, ...Object.values(PATHS)]) assert.ok(existsSync(f), `${f} missing`);
+test("the bench's inputs exist (make envoy, make build/bench/noop.wasm build/bench/minimal_io.wasm build/bench/ablation.wasm)", () => {
+  for (const f of [ENVOY, ...Object.values(PATHS), ABLATION_FLOOR]) assert.ok(existsSync(f), `${f} missing`);
+});
+
+test("envoy --mode validate accepts the host-call ablation bootstrap (a listener per setup)", () => {
+  const config = ablationConfig() as { static_resources: { listeners: unknown[] } };
+  assert.equal(config.static_resources.listeners.length, ABLATION_SETUPS.length);
+  const r = validate("ablation", config);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /OK/);
 });
 
 for (const setup of SETUPS) {
