@@ -9,7 +9,8 @@
 //     --smc-check=all` (V8 generates code), counters zeroed, then exactly ABLATION_REQUESTS requests on one
 //     keep-alive connection, dumped; deterministic to ~0.5 %.
 // Writes build/bench/ablation.{json,md}. Settings: BENCH_ROUNDS (5), BENCH_SECONDS (2), BENCH_CONNECTIONS (16),
-// ABLATION_REQUESTS (1000).
+// ABLATION_REQUESTS (1000), ABLATION_ONLY (comma-separated setup names), ABLATION_BASELINE (another build of the
+// filter, e.g. the previous commit's: its rows are added as "baseline …", to compare two builds in one run).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { resolve } from "node:path";
@@ -23,7 +24,11 @@ const CALLGRIND = process.env.ABLATION_CALLGRIND === "1";
 const REQUESTS = Number(process.env.ABLATION_REQUESTS ?? 1000);
 const ADMIN = 20290, FIRST_PORT = 20291;
 
-const MODULES = { F1: resolve("build/bench/noop.wasm"), F2: resolve("build/bench/minimal_io.wasm"), ablation: resolve("build/bench/ablation.wasm"), filter: resolve("build/cors.wasm") };
+const BASELINE = process.env.ABLATION_BASELINE;
+const MODULES = {
+  F1: resolve("build/bench/noop.wasm"), F2: resolve("build/bench/minimal_io.wasm"), ablation: resolve("build/bench/ablation.wasm"),
+  filter: resolve("build/cors.wasm"), baseline: resolve(BASELINE ?? "build/cors.wasm"),
+};
 const ORIGIN = "https://app.example.com";
 const POLICY = { allow_origins: [ORIGIN], allow_methods: ["GET", "PUT", "POST", "DELETE", "PATCH"], allow_headers: ["Content-Type", "Authorization", "X-Requested-With"], max_age: 600 };
 const NATIVE = { allow_origin_string_match: [{ exact: ORIGIN }], allow_methods: "GET,PUT,POST,DELETE,PATCH", allow_headers: "Content-Type,Authorization,X-Requested-With", max_age: "600" };
@@ -38,11 +43,13 @@ const BROWSER: Request = { method: "GET", headers: {
   "sec-ch-ua-mobile": "?0", "sec-ch-ua-platform": "\"Linux\"", "sec-fetch-dest": "empty", priority: "u=1, i",
   cookie: "session=" + "s".repeat(200) + "; theme=dark; consent=" + "c".repeat(100),
 }, expect: 200 };
+const NO_ORIGIN: Request = { method: "GET", headers: { "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-origin" }, expect: 200 };
+const REJECTED: Request = { method: "OPTIONS", headers: { origin: "https://evil.example.org", "access-control-request-method": "PUT" }, expect: 403 };
 const PREFLIGHT: Request = { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "PUT", "access-control-request-headers": "content-type", "sec-fetch-mode": "cors", "sec-fetch-site": "cross-site" }, expect: 200 };
 
 interface Setup { name: string; what: string; module: keyof typeof MODULES | "none" | "native"; config?: string; request: Request }
 const floor = (words: string, what: string): Setup => ({ name: `F2+${words}`, what, module: "ablation", config: words, request: ACTUAL });
-export const ABLATION_SETUPS: Setup[] = [
+const ALL_SETUPS: Setup[] = [
   { name: "none", what: "no filter", module: "none", request: ACTUAL },
   { name: "native", what: "Envoy's native CORS filter", module: "native", request: ACTUAL },
   { name: "F1", what: "no-op module: six callbacks, no host call", module: "F1", request: ACTUAL },
@@ -58,13 +65,23 @@ export const ABLATION_SETUPS: Setup[] = [
   floor("sfs,authority", "+ get sec-fetch-site, get :authority (the filter's request reads: 4 gets)"),
   floor("reqpairs", "the same 4 request headers from one listing (get_header_map_pairs)"),
   { name: "filter", what: "this filter (actual request, allowed)", module: "filter", config: JSON.stringify(POLICY), request: ACTUAL },
+  { name: "F1 no-origin", what: "no-op module, request without Origin", module: "F1", request: NO_ORIGIN },
+  { name: "filter no-origin", what: "this filter, request without Origin", module: "filter", config: JSON.stringify(POLICY), request: NO_ORIGIN },
+  { name: "filter rejected", what: "this filter, rejected preflight (403)", module: "filter", config: JSON.stringify(POLICY), request: REJECTED },
   { name: "browser: F2+sfs,authority", what: "Chrome's 17 request headers: 4 gets", module: "ablation", config: "sfs,authority", request: BROWSER },
   { name: "browser: F2+reqpairs", what: "Chrome's 17 request headers: one listing", module: "ablation", config: "reqpairs", request: BROWSER },
   { name: "browser: filter", what: "this filter, Chrome's 17 request headers", module: "filter", config: JSON.stringify(POLICY), request: BROWSER },
   { name: "native preflight", what: "Envoy's native CORS filter, allowed preflight", module: "native", request: PREFLIGHT },
   { name: "F2+local", what: "F2's reads + a local 200 with ACAO and Vary (an Array and 2 HeaderPairs)", module: "ablation", config: "local", request: PREFLIGHT },
+  { name: "F1+preflightio", what: "the filter's host calls for an allowed preflight, nothing else (get origin, listing, counter, local 200 with its 5 headers)", module: "ablation", config: "preflightio", request: PREFLIGHT },
   { name: "filter preflight", what: "this filter, allowed preflight (local reply)", module: "filter", config: JSON.stringify(POLICY), request: PREFLIGHT },
 ];
+
+const ONLY = process.env.ABLATION_ONLY?.split(",").map((x) => x.trim());
+export const ABLATION_SETUPS: Setup[] = [
+  ...ALL_SETUPS,
+  ...(BASELINE ? ALL_SETUPS.filter((s) => s.module === "filter").map((s): Setup => ({ ...s, name: `baseline ${s.name}`, what: `${s.what}, ${BASELINE}`, module: "baseline" })) : []),
+].filter((s) => !ONLY || ONLY.includes(s.name) || (s.name.startsWith("baseline ") && ONLY.includes(s.name.slice(9))));
 
 const addr = (port: number) => ({ socket_address: { address: "127.0.0.1", port_value: port } });
 function listener(s: Setup, port: number): unknown {
@@ -167,8 +184,8 @@ async function main(): Promise<void> {
   else await measureCpu(envoy.pid, rows);
   cleanup();
 
-  const base = (name: string) => rows.find((r) => r.name === name)!;
-  const col = (r: Row, k: "cpu" | "instructions") => median(r[k]);
+  const base = (name: string) => rows.find((r) => r.name === name);
+  const col = (r: Row | undefined, k: "cpu" | "instructions") => (r ? median(r[k]) : NaN);
   const L: string[] = [];
   L.push(`## Host-call ablations in Envoy — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`);
   L.push("");
@@ -184,9 +201,10 @@ async function main(): Promise<void> {
   L.push(`|---|---|---:|---:|---:|${CALLGRIND ? "" : "---:|"}`);
   for (const r of rows) {
     const v = col(r, k);
-    const against = r.name.startsWith("browser: F2+reqpairs") ? base("browser: F2+sfs,authority") : r.name === "F2+reqpairs" ? base("F2+sfs,authority") : r.name.startsWith("F2+") && r.name !== "F2+local" ? base("F2 (ablation build)") : r.name === "F2" ? base("F1") : r.name === "F1" ? base("none") : r.name === "filter" ? base("F1") : null;
+    const against = r.name.startsWith("baseline ") ? base(r.name.slice(9)) : r.name.startsWith("browser: F2+reqpairs") ? base("browser: F2+sfs,authority") : r.name === "F2+reqpairs" ? base("F2+sfs,authority") : r.name.startsWith("F2+") && r.name !== "F2+local" ? base("F2 (ablation build)") : r.name === "F2" ? base("F1") : r.name === "F1" ? base("none") : r.name === "filter" ? base("F1") : r.name === "filter no-origin" ? base("F1 no-origin") : r.name === "filter preflight" ? base("F1+preflightio") : null;
     const vsF2 = v - col(base("F2"), k);
-    L.push(`| ${r.name} | ${r.what} | ${fmt(v)} | ${vsF2 >= 0 ? "+" : ""}${fmt(vsF2)} | ${against ? `${v - col(against, k) >= 0 ? "+" : ""}${fmt(v - col(against, k))} (vs ${against.name})` : ""} |${CALLGRIND ? "" : ` ${(spread(r.cpu) * 100).toFixed(0)} % |`}`);
+    const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${fmt(x)}` : "—");
+    L.push(`| ${r.name} | ${r.what} | ${fmt(v)} | ${signed(vsF2)} | ${against ? `${signed(v - col(against, k))} (vs ${against.name})` : ""} |${CALLGRIND ? "" : ` ${(spread(r.cpu) * 100).toFixed(0)} % |`}`);
   }
   L.push("");
   L.push(`Wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
