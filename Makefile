@@ -68,12 +68,15 @@ test: build $(BENCH_FLOORS) envoy
 build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) $< -o $@ --config asconfig.json --target release
 
-# Two benches: the Node-host microbenchmark (bench/run.ts, fast, for development; build/bench/results.{md,json};
-# --no-liftoff: proxy-wasm-cpp-host starts V8 that way) and the Envoy benchmark (bench/envoy/run.ts, real pinned
-# Envoy + wrk; build/bench/envoy.{json,md,svg}). Both reports are then copied to bench/RESULTS.md and
-# bench/results.svg, to be committed (docs/perf.md "Benchmark in Envoy").
+# Three parts: the Node-host microbenchmark (bench/run.ts, for development, with the 10⁶-request memory soaks;
+# build/bench/results.{md,json}; --no-liftoff: proxy-wasm-cpp-host starts V8 that way), the Envoy memory soak
+# (bench/envoy/soak.ts, build/bench/soak.json) and the Envoy benchmark (bench/envoy/run.ts, real pinned Envoy + wrk;
+# build/bench/envoy.{json,md,svg}, which reports all three against the targets). The reports are then copied to
+# bench/RESULTS.md and bench/results.svg, to be committed (docs/perf.md "Benchmark in Envoy").
 bench: build $(BENCH_FLOORS) envoy
+	rm -f build/bench/results.json build/bench/soak.json
 	node --no-liftoff --expose-gc dist/bench/run.js
+	node dist/bench/envoy/soak.js
 	node dist/bench/envoy/run.js
 	{ printf '# Benchmark results\n\nWritten by `make bench`: the Envoy benchmark (bench/envoy/run.ts, chart: results.svg) and the Node-host microbenchmark (bench/run.ts). Only ratios within one run count.\n\n'; \
 	  cat build/bench/envoy.md; printf '\n![Envoy benchmark](results.svg)\n\n# Node-host microbenchmark\n\n'; cat build/bench/results.md; } > bench/RESULTS.md

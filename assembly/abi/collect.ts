@@ -12,8 +12,9 @@
 // size class of the largest free block to 1/16. The allocator carves new objects from the smallest free block that
 // fits, so the largest one shrinks only once the holes are used up. After each collection its size is the baseline;
 // the next collection comes when it is down to half (the cost of marking is spread over at least that many bytes),
-// when linear memory grew (a large answer did not fit: take the garbage back at once), or after every configuration
-// (parsing one leaves most of its allocations behind).
+// or smaller than what the callback that just ended took from it (a second such callback would not fit: a large
+// Origin or Vary takes several hundred KiB), when linear memory grew (a large answer did not fit: take the garbage
+// back at once), or after every configuration (parsing one leaves most of its allocations behind).
 
 import { ROOT } from "~lib/rt/tlsf";
 
@@ -27,6 +28,8 @@ let due = false;
 let pagesAtCollect: i32 = 0;
 /** The collection is due once the largest free block is smaller than this. */
 let trigger: usize = 0;
+/** The largest free block when the outermost callback began. */
+let largestAtEnter: usize = 0;
 
 /** A lower bound (to 1/16) of the largest free block's size in bytes; 0 when there is none. Block sizes map to a
  *  first-level class fl and a second-level class sl as in tlsf.ts's insertBlock: below 256 bytes fl = 0 and
@@ -40,9 +43,8 @@ function largestFree(): usize {
   return fl == 0 ? <usize>sl << 4 : (16 + <usize>sl) << (fl + 3);
 }
 
-// @ts-ignore: decorator
-@inline export function enter(): void {
-  depth++;
+export function enter(): void {
+  if (depth++ == 0 && changetype<usize>(ROOT) != 0) largestAtEnter = largestFree();
 }
 
 /** Ends a callback; the outermost one collects when the heap needs room. Pass `force` after work that leaves a
@@ -51,7 +53,10 @@ export function leave(force: bool = false): void {
   if (force) due = true;
   if (--depth != 0) return;
   if (changetype<usize>(ROOT) == 0) return; // nothing was ever allocated (the start function did not run)
-  if (due || memory.size() != pagesAtCollect || largestFree() < trigger) collect();
+  const largest = largestFree();
+  // what this callback took from the largest block: if the next one takes as much, it must still fit
+  const took = largestAtEnter > largest ? largestAtEnter - largest : 0;
+  if (due || memory.size() != pagesAtCollect || largest < trigger || largest < took) collect();
 }
 
 function collect(): void {

@@ -11,7 +11,7 @@ import { decide } from "./decide";
 import { selectPolicy } from "./select";
 import { sendPreflightReply, applyResponse } from "./response";
 import { decisionLine } from "./debuglog";
-import { CorsRoot } from "./root";
+import { Active } from "./active";
 
 /** Every request header the decision reads (decide.ts, sameorigin.ts), fetched with one listing of the request
  *  headers the first time one is read. Measured in Envoy (instructions per request, docs/perf.md "Host calls in
@@ -89,11 +89,11 @@ export class CorsHttp extends HttpContext {
   /** The filter answered this request itself: its own response callback must change nothing. */
   private localReply: bool = false;
 
-  constructor(id: u32, root: RootContext) { super(id, root); }
+  constructor(id: u32, root: RootContext, private readonly active: Active) { super(id, root); }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): Action {
-    const root = changetype<CorsRoot>(this.root);
-    const plugin = root.plugin;
+    const active = this.active;
+    const plugin = active.plugin;
     if (plugin === null) return Action.Continue;
     const req = hostRequest;
     req.reset();
@@ -105,7 +105,7 @@ export class CorsHttp extends HttpContext {
     req.reset();
     this.policy = policy;
     this.decision = d;
-    const counters = root.counters;
+    const counters = active.counters;
     if (counters !== null) counters.count(d);
     if (policy.debug) log(LogLevel.Info, decisionLine(d, policy.reportOnly));
     // report_only: decide, count and log — change nothing

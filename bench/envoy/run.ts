@@ -59,15 +59,20 @@ async function main() {
   for (const setup of SETUPS) setups[setup] = { rssMiB: rssMiB(envoys[setup]!.pid), readyMs: envoys[setup]!.readyMs };
   cleanup();
 
+  // The Node-host bench's ratios and memory (bench/run.ts) and the Envoy memory soak (bench/envoy/soak.ts), when
+  // `make bench` ran them first.
   let node: EnvoyResult["node"];
+  let nodeMemory: EnvoyResult["nodeMemory"];
   if (existsSync(`${OUT}/results.json`)) {
-    const j = JSON.parse(readFileSync(`${OUT}/results.json`, "utf8")) as { rows: { name: string; filter: number[]; F1: number[] }[] };
+    const j = JSON.parse(readFileSync(`${OUT}/results.json`, "utf8")) as { rows: { name: string; filter: number[]; F1: number[] }[]; memory?: EnvoyResult["nodeMemory"] };
     node = j.rows.map((r) => ({ name: r.name, filterOverF1: median(r.filter) / median(r.F1) }));
+    nodeMemory = j.memory;
   }
+  const envoySoak = existsSync(`${OUT}/soak.json`) ? JSON.parse(readFileSync(`${OUT}/soak.json`, "utf8")) as EnvoyResult["envoySoak"] : undefined;
   const result: EnvoyResult = {
     date: new Date().toISOString(), machine: { nproc: cpus().length, cpu: cpuModel() }, envoyVersion: version, pinned,
     rounds: ROUNDS, seconds: SECONDS, connections: CONNS, generator: "wrk -t1 (HTTP/1.1 keep-alive)", cells, setups,
-    wasmBytes: statSync(PATHS.filter).size, node,
+    wasmBytes: statSync(PATHS.filter).size, node, nodeMemory, envoySoak,
   };
   writeFileSync(`${OUT}/envoy.json`, JSON.stringify(result, null, 1));
   const md = markdown(result) + `\nBench wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s.\n`;
