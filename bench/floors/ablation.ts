@@ -8,9 +8,9 @@
 //   local      answer every request with a local 200 carrying ACAO and Vary (the allowed-preflight reply)
 //   reqpairs   read origin, :method, sec-fetch-site and :authority with one listing (getHeaderValues) instead of
 //              a get each (compare with "sfs,authority")
-//   preflightio  every host call the filter makes for an allowed preflight and nothing else: get origin, list
-//              the request headers (the filter's ten names), increment a counter, a local 200 with the seven
-//              headers of the filter's reply (prebuilt); the filter minus this is its own logic
+//   preflightio  every host call the filter makes for an allowed preflight and nothing else: list the request
+//              headers (the filter's ten names), increment a counter, a local 200 with the headers of the filter's
+//              reply (prebuilt); the filter minus this is its own logic
 export * from "../../assembly/abi/exports";
 export { malloc, malloc as proxy_on_memory_allocate } from "../../assembly/abi/memory";
 import {
@@ -46,7 +46,6 @@ class AblationHttp extends HttpContext {
     const root = changetype<AblationRoot>(this.root);
     const calls = root.calls;
     if (calls & PREFLIGHTIO) {
-      getHeader(MapType.RequestHeaders, "origin");
       getHeaderValues(MapType.RequestHeaders, FILTER_NAMES, filterValues);
       incrementCounter(root.counter, 1);
       sendLocalResponse(200, "cors_preflight", "", PREFLIGHT_REPLY);
