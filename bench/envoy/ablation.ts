@@ -33,6 +33,11 @@ const MODULES = {
 };
 const ORIGIN = "https://app.example.com";
 const POLICY = { allow_origins: [ORIGIN], allow_methods: ["GET", "PUT", "POST", "DELETE", "PATCH"], allow_headers: ["Content-Type", "Authorization", "X-Requested-With"], max_age: 600 };
+const BIG = {
+  ...POLICY,
+  allow_origins: [...Array.from({ length: 10_000 }, (_, i) => `https://app${i}.example.com`), ORIGIN],
+  allow_origin_patterns: Array.from({ length: 1_000 }, (_, i) => `https://*.tenant${i}.example.com`),
+};
 const NATIVE = { allow_origin_string_match: [{ exact: ORIGIN }], allow_methods: "GET,PUT,POST,DELETE,PATCH", allow_headers: "Content-Type,Authorization,X-Requested-With", max_age: "600" };
 
 interface Request { method: string; headers: Record<string, string>; expect: number }
@@ -67,6 +72,7 @@ const ALL_SETUPS: Setup[] = [
   floor("sfs,authority", "+ get sec-fetch-site, get :authority (the filter's request reads: 4 gets)"),
   floor("reqpairs", "the same 4 request headers from one listing (get_header_map_pairs)"),
   { name: "filter", what: "this filter (actual request, allowed)", module: "filter", config: JSON.stringify(POLICY), request: ACTUAL },
+  { name: "filter big", what: "this filter, actual request, 10,000 exact origins + 1,000 patterns (the allowed origin listed last)", module: "filter", config: JSON.stringify(BIG), request: ACTUAL },
   { name: "F1 no-origin", what: "no-op module, request without Origin", module: "F1", request: NO_ORIGIN },
   { name: "filter no-origin", what: "this filter, request without Origin", module: "filter", config: JSON.stringify(POLICY), request: NO_ORIGIN },
   { name: "filter rejected", what: "this filter, rejected preflight (403)", module: "filter", config: JSON.stringify(POLICY), request: REJECTED },
@@ -208,7 +214,7 @@ async function main(): Promise<void> {
   L.push(`|---|---|---:|---:|---:|${CALLGRIND ? "" : "---:|"}`);
   for (const r of rows) {
     const v = col(r, k);
-    const against = r.name.startsWith("baseline ") ? base(r.name.slice(9)) : r.name.startsWith("browser: F2+reqpairs") ? base("browser: F2+sfs,authority") : r.name === "F2+reqpairs" ? base("F2+sfs,authority") : r.name.startsWith("F2+") && r.name !== "F2+local" ? base("F2 (ablation build)") : r.name === "F2" ? base("F1") : r.name === "F1" ? base("none") : r.name === "filter" ? base("F1") : r.name === "filter no-origin" ? base("F1 no-origin") : r.name === "filter preflight" ? base("F1+preflightio") : null;
+    const against = r.name.startsWith("baseline ") ? base(r.name.slice(9)) : r.name.startsWith("browser: F2+reqpairs") ? base("browser: F2+sfs,authority") : r.name === "F2+reqpairs" ? base("F2+sfs,authority") : r.name.startsWith("F2+") && r.name !== "F2+local" ? base("F2 (ablation build)") : r.name === "F2" ? base("F1") : r.name === "F1" ? base("none") : r.name === "filter" ? base("F1") : r.name === "filter big" ? base("filter") : r.name === "filter no-origin" ? base("F1 no-origin") : r.name === "filter preflight" ? base("F1+preflightio") : null;
     const vsF2 = v - col(base("F2"), k);
     const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${fmt(x)}` : "—");
     L.push(`| ${r.name} | ${r.what} | ${fmt(v)} | ${signed(vsF2)} | ${against ? `${signed(v - col(against, k))} (vs ${against.name})` : ""} |${CALLGRIND ? "" : ` ${(spread(r.cpu) * 100).toFixed(0)} % |`}`);
