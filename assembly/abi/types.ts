@@ -1,4 +1,5 @@
-// The ABI's enums (proxy-wasm spec 0.2.1 §Types) and the header pair type used by the helpers.
+// The ABI's enums (proxy-wasm spec 0.2.1 §Types) and the header pair type used by the helpers (defined in
+// assembly/header.ts, which the compile layer shares).
 
 export enum Status {
   Ok = 0, NotFound = 1, BadArgument = 2, SerializationFailure = 3, ParseFailure = 4,
@@ -14,7 +15,4 @@ export enum MapType { RequestHeaders = 0, RequestTrailers = 1, ResponseHeaders =
 
 export enum BufferType { VmConfiguration = 6, PluginConfiguration = 7 }
 
-/** One header line. Names are ASCII; values hold one char per byte (Latin-1), see bytes.ts. */
-export class HeaderPair {
-  constructor(public name: string, public value: string) {}
-}
+export { HeaderPair } from "../header";

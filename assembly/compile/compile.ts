@@ -3,7 +3,7 @@
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
 import { asciiLower } from "../ascii";
 import { Regex } from "../regex";
-import { HeaderPair } from "../abi/types";
+import { HeaderPair } from "../header";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
 
 export function compilePolicy(config: CorsConfig): Policy {
@@ -58,8 +58,8 @@ export function compilePolicy(config: CorsConfig): Policy {
 
   p.preflightContinue = config.preflightContinue;
   p.preflightStatus = config.preflightStatus;
-  p.rejectPreflight = config.onDisallowed == OnDisallowed.Reject;
-  p.rejectActual = config.rejectActual;
+  p.forbidRejectedPreflight = config.onDisallowed == OnDisallowed.Reject;
+  p.forbidRejectedActual = config.rejectActual;
   p.reportOnly = config.mode == Mode.ReportOnly;
   p.debug = config.debug;
 

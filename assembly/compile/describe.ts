@@ -22,8 +22,8 @@ export function describePolicy(p: Policy): string {
   lines.push("private_network: " + yesNo(p.privateNetwork));
   lines.push("timing: " + (p.timingAll ? "*" : list(sorted(p.timingOrigins.values()))));
   lines.push("preflight: " + (p.preflightContinue ? "continue" : "local " + p.preflightStatus.toString()));
-  lines.push("on_disallowed: " + (p.rejectPreflight ? "reject" : "strip"));
-  lines.push("reject_actual: " + yesNo(p.rejectActual));
+  lines.push("on_disallowed: " + (p.forbidRejectedPreflight ? "reject" : "strip"));
+  lines.push("reject_actual: " + yesNo(p.forbidRejectedActual));
   lines.push("mode: " + (p.reportOnly ? "report_only" : "enforce"));
   lines.push("debug: " + yesNo(p.debug));
   lines.push("ACAO: " + (p.anyOriginLiteral ? "*" : "<origin>"));

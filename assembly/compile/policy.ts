@@ -3,7 +3,7 @@
 // swapped whole on reconfiguration; never mutated afterwards.
 
 import { Regex } from "../regex";
-import { HeaderPair } from "../abi/types";
+import { HeaderPair } from "../header";
 import { NameSet } from "./nameset";
 import { PatternTrie } from "./trie";
 import { ParsedOrigin, OriginKind } from "./origin";
@@ -52,8 +52,10 @@ export class Policy {
   // ── behaviour switches ────────────────────────────────────────────────────────────────────────
   preflightContinue: bool = false;
   preflightStatus: u32 = 200;
-  rejectPreflight: bool = true; // on_disallowed: reject (else strip)
-  rejectActual: bool = false;
+  /** on_disallowed: reject — a rejected preflight gets a 403 (else strip: the preflight status without a grant). */
+  forbidRejectedPreflight: bool = true;
+  /** reject_actual — a rejected actual request gets a 403 before the upstream (never a navigation). */
+  forbidRejectedActual: bool = false;
   reportOnly: bool = false;
   debug: bool = false;
 

@@ -121,9 +121,9 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       const d = checkMaxAge(v);
       if (d.problem.length > 0) diag.error(path, d.problem);
       else {
-        c.maxAge = d.seconds;
+        c.maxAge = <i32>d.seconds; // checkMaxAge: 0 … 2147483647
         if (d.seconds > MAX_AGE_WARN) {
-          diag.warn(path, d.seconds.toString() + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
+          diag.warn(path, c.maxAge.toString() + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
         }
       }
     } else if (key == "allow_private_network") {

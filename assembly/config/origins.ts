@@ -49,10 +49,9 @@ export function characterProblem(s: string): string {
  */
 export function splitOrigin(s: string, shape: string): OriginParts {
   const p = new OriginParts();
-  const q = quote(s);
   const sep = s.indexOf("://");
   if (sep < 0) {
-    p.problem = q + " has no scheme; " + shape;
+    p.problem = quote(s) + " has no scheme; " + shape;
     return p;
   }
   p.scheme = s.substring(0, sep);
@@ -64,19 +63,19 @@ export function splitOrigin(s: string, shape: string): OriginParts {
   }
   p.authority = rest.substring(0, end);
   const tail = rest.substring(end);
-  if (tail.indexOf("#") >= 0) { p.problem = q + " has a fragment (#...); " + shape; return p; }
-  if (tail.indexOf("?") >= 0) { p.problem = q + " has a query (?...); " + shape; return p; }
+  if (tail.indexOf("#") >= 0) { p.problem = quote(s) + " has a fragment (#...); " + shape; return p; }
+  if (tail.indexOf("?") >= 0) { p.problem = quote(s) + " has a query (?...); " + shape; return p; }
   if (tail == "/") p.trailingSlash = true;
-  else if (tail.length > 0) { p.problem = q + " has a path; " + shape; return p; }
-  if (p.authority.indexOf("@") >= 0) { p.problem = q + " has userinfo (user@); " + shape; return p; }
+  else if (tail.length > 0) { p.problem = quote(s) + " has a path; " + shape; return p; }
+  if (p.authority.indexOf("@") >= 0) { p.problem = quote(s) + " has userinfo (user@); " + shape; return p; }
   const a = p.authority;
   if (a.length > 0 && a.charCodeAt(0) == 0x5b /* [ */) {
     const close = a.indexOf("]");
-    if (close < 0) { p.problem = q + " has an unclosed IPv6 literal '['"; return p; }
+    if (close < 0) { p.problem = quote(s) + " has an unclosed IPv6 literal '['"; return p; }
     p.host = a.substring(0, close + 1);
     const after = a.substring(close + 1);
     if (after.length > 0) {
-      if (after.charCodeAt(0) != 0x3a) { p.problem = q + " has characters after the IPv6 literal; " + shape; return p; }
+      if (after.charCodeAt(0) != 0x3a) { p.problem = quote(s) + " has characters after the IPv6 literal; " + shape; return p; }
       p.hasPort = true;
       p.portText = after.substring(1);
     }
@@ -90,7 +89,7 @@ export function splitOrigin(s: string, shape: string): OriginParts {
       p.host = a;
     }
   }
-  if (p.host.length == 0) { p.problem = q + " has an empty host; " + shape; return p; }
+  if (p.host.length == 0) { p.problem = quote(s) + " has an empty host; " + shape; return p; }
   return p;
 }
 
@@ -262,44 +261,43 @@ const ORIGIN_SHAPE = "an origin is scheme://host[:port], e.g. \"https://app.exam
 /** Validates a configured exact origin (not `"*"`, not `"null"`: the caller handles those). */
 export function checkOrigin(s: string): OriginCheck {
   const r = new OriginCheck();
-  const q = quote(s);
   if (s.length > MAX_ORIGIN_BYTES) {
-    r.problem = q + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes; no browser sends such an Origin";
+    r.problem = quote(s) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes; no browser sends such an Origin";
     return r;
   }
   const cp = characterProblem(s);
-  if (cp.length > 0) { r.problem = q + " " + cp + "; " + ORIGIN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(s) + " " + cp + "; " + ORIGIN_SHAPE; return r; }
   if (s.indexOf("*") >= 0) {
-    r.problem = q + " contains '*'; allow_origins holds exact origins: put wildcards in allow_origin_patterns (e.g. \"https://*.example.com\")";
+    r.problem = quote(s) + " contains '*'; allow_origins holds exact origins: put wildcards in allow_origin_patterns (e.g. \"https://*.example.com\")";
     return r;
   }
   const p = splitOrigin(s, ORIGIN_SHAPE);
   if (p.problem.length > 0) {
     if (s.indexOf("://") < 0 && s.length > 0) {
       // "localhost", "example.test": suggest the form.
-      r.problem = q + " has no scheme; " + ORIGIN_SHAPE + "; did you mean \"https://" + s + "\"?";
+      r.problem = quote(s) + " has no scheme; " + ORIGIN_SHAPE + "; did you mean \"https://" + s + "\"?";
     } else {
       r.problem = p.problem;
     }
     return r;
   }
-  if (!schemeValid(p.scheme)) { r.problem = q + " has an invalid scheme; " + ORIGIN_SHAPE; return r; }
+  if (!schemeValid(p.scheme)) { r.problem = quote(s) + " has an invalid scheme; " + ORIGIN_SHAPE; return r; }
   const scheme = asciiLower(p.scheme);
   let host: string;
   if (p.host.charCodeAt(0) == 0x5b) {
     const pieces = parseIPv6(p.host.substring(1, p.host.length - 1));
-    if (pieces === null) { r.problem = q + " has an invalid IPv6 address"; return r; }
+    if (pieces === null) { r.problem = quote(s) + " has an invalid IPv6 address"; return r; }
     host = serializeIPv6(pieces);
   } else {
     const hp = regularHostProblem(p.host);
-    if (hp.length > 0) { r.problem = q + " " + hp; return r; }
+    if (hp.length > 0) { r.problem = quote(s) + " " + hp; return r; }
     host = asciiLower(p.host);
   }
   let portSuffix = "";
   if (p.hasPort) {
     const port = parsePort(p.portText);
     if (port < 0) {
-      r.problem = q + " has a bad port " + quote(p.portText) + "; a port is 1-65535 without leading zeros";
+      r.problem = quote(s) + " has a bad port " + quote(p.portText) + "; a port is 1-65535 without leading zeros";
       return r;
     }
     if (port != defaultPort(scheme)) portSuffix = ":" + port.toString();

@@ -45,7 +45,6 @@ function regexSuggestion(scheme: string, hostPattern: string): string {
 
 export function checkPattern(source: string): PatternCheck {
   const r = new PatternCheck();
-  const q = quote(source);
   if (source == "*") {
     const p = new OriginPattern();
     p.source = source;
@@ -57,26 +56,26 @@ export function checkPattern(source: string): PatternCheck {
     return r;
   }
   if (source.length > MAX_ORIGIN_BYTES) {
-    r.problem = q + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes";
+    r.problem = quote(source) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes";
     return r;
   }
   const cp = characterProblem(source);
-  if (cp.length > 0) { r.problem = q + " " + cp + "; " + PATTERN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(source) + " " + cp + "; " + PATTERN_SHAPE; return r; }
   const s = asciiLower(source);
   if (s.indexOf("://") < 0) {
-    r.problem = q + " has no scheme; " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has no scheme; " + PATTERN_SHAPE;
     if (s.length > 0) r.problem += "; did you mean \"https://" + source + "\"?";
     return r;
   }
   const parts = splitOrigin(s, PATTERN_SHAPE);
   if (parts.problem.length > 0) {
     // Messages from splitOrigin quote the lower-cased text; quote what was configured instead.
-    r.problem = q + parts.problem.substring(quote(s).length);
+    r.problem = quote(source) + parts.problem.substring(quote(s).length);
     return r;
   }
   const scheme = parts.scheme;
   if (scheme != "*" && !schemeValid(scheme)) {
-    r.problem = q + " has an invalid scheme (a scheme, or '*' for any); " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has an invalid scheme (a scheme, or '*' for any); " + PATTERN_SHAPE;
     return r;
   }
   const p = new OriginPattern();
@@ -87,7 +86,7 @@ export function checkPattern(source: string): PatternCheck {
     p.anyHost = true;
   } else if (host.charCodeAt(0) == 0x5b) {
     const pieces = parseIPv6(host.substring(1, host.length - 1));
-    if (pieces === null) { r.problem = q + " has an invalid IPv6 address"; return r; }
+    if (pieces === null) { r.problem = quote(source) + " has an invalid IPv6 address"; return r; }
     p.host = serializeIPv6(pieces);
   } else {
     let exact = host;
@@ -96,13 +95,13 @@ export function checkPattern(source: string): PatternCheck {
       p.subdomains = true;
     }
     if (exact.indexOf("*") >= 0) {
-      r.problem = q + ": '*' may only be the whole host or a whole leading label (\"*.example.com\"); use allow_origin_regexes for other shapes, e.g. " + quote(regexSuggestion(scheme, host));
+      r.problem = quote(source) + ": '*' may only be the whole host or a whole leading label (\"*.example.com\"); use allow_origin_regexes for other shapes, e.g. " + quote(regexSuggestion(scheme, host));
       return r;
     }
     const hp = regularHostProblem(exact);
-    if (hp.length > 0) { r.problem = q + " " + hp; return r; }
+    if (hp.length > 0) { r.problem = quote(source) + " " + hp; return r; }
     if (p.subdomains && labelCount(exact) < 2) {
-      r.problem = q + " puts a wildcard over a single label (\"*." + exact + "\" would match every host under ." + exact + "); \"*.\" must be followed by at least two labels: list the hosts, or use allow_origin_regexes";
+      r.problem = quote(source) + " puts a wildcard over a single label (\"*." + exact + "\" would match every host under ." + exact + "); \"*.\" must be followed by at least two labels: list the hosts, or use allow_origin_regexes";
       return r;
     }
     p.host = exact;
@@ -112,7 +111,7 @@ export function checkPattern(source: string): PatternCheck {
     if (t == "[*]") {
       p.portRule = PortRule.Any;
     } else if (t == "*") {
-      r.problem = q + " has port '*'; write \":[*]\" for any port";
+      r.problem = quote(source) + " has port '*'; write \":[*]\" for any port";
       return r;
     } else if (t.length >= 2 && t.charCodeAt(0) == 0x5b && t.charCodeAt(t.length - 1) == 0x5d) {
       const inner = t.substring(1, t.length - 1);
@@ -122,7 +121,7 @@ export function checkPattern(source: string): PatternCheck {
         const item = inner.substring(from, comma < 0 ? inner.length : comma);
         const port = parsePort(item);
         if (port < 0) {
-          r.problem = q + " has a bad port " + quote(item) + " in its list; write ports 1-65535 without spaces or leading zeros, e.g. \":[8080,9090]\", or \":[*]\" for any port";
+          r.problem = quote(source) + " has a bad port " + quote(item) + " in its list; write ports 1-65535 without spaces or leading zeros, e.g. \":[8080,9090]\", or \":[*]\" for any port";
           return r;
         }
         if (!p.ports.includes(<u32>port)) p.ports.push(<u32>port);
@@ -133,7 +132,7 @@ export function checkPattern(source: string): PatternCheck {
     } else {
       const port = parsePort(t);
       if (port < 0) {
-        r.problem = q + " has a bad port " + quote(t) + "; write a port 1-65535, a list \":[8080,9090]\", or \":[*]\" for any port";
+        r.problem = quote(source) + " has a bad port " + quote(t) + "; write a port 1-65535, a list \":[8080,9090]\", or \":[*]\" for any port";
         return r;
       }
       p.ports.push(<u32>port);

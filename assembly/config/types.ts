@@ -40,7 +40,7 @@ export class CorsConfig {
   exposeHeaders: Array<string> = [];
   allowCredentials: bool = false;
   /** Seconds, 0..2147483647. */
-  maxAge: i64 = 86400;
+  maxAge: i32 = 86400;
   allowPrivateNetwork: bool = false;
   /** Normalised origins, or containing "*". */
   timingAllowOrigins: Array<string> = [];

@@ -106,7 +106,7 @@ function rejectPreflight(p: Policy, d: Decision, reason: Reason): Decision {
   d.verdict = Verdict.Rejected;
   d.reason = reason;
   // on_disallowed: reject = 403; strip = preflight_status without a grant (or forwarded without one)
-  d.reply = p.rejectPreflight ? Reply.Forbidden : p.preflightContinue ? Reply.Forward : Reply.Stripped;
+  d.reply = p.forbidRejectedPreflight ? Reply.Forbidden : p.preflightContinue ? Reply.Forward : Reply.Stripped;
   return d;
 }
 
@@ -115,7 +115,7 @@ function rejectActual(p: Policy, d: Decision, req: RequestView, reason: Reason):
   d.reason = reason;
   // reject_actual: 403 before the upstream — never for a navigation (a cross-site form POST must reach the
   // app; w3c Fetch Metadata, sec-fetch-mode)
-  if (p.rejectActual) {
+  if (p.forbidRejectedActual) {
     const mode = req.header("sec-fetch-mode");
     const navigation = mode !== null && (mode == "navigate" || mode == "nested-navigate");
     if (!navigation) d.reply = Reply.Forbidden;

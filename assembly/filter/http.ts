@@ -2,51 +2,68 @@
 // in Envoy, host-facts.md §4.1), keep the Decision, apply it in proxy_on_response_headers.
 
 import {
-  HttpContext, RootContext, Action, MapType, LogLevel, getHeader, getProperty, sendLocalResponse, log,
+  HttpContext, RootContext, Action, MapType, LogLevel, getHeader, getHeaderValues, getProperty, sendLocalResponse, log,
 } from "../abi";
 import { Policy, FORBIDDEN_BODY } from "../compile/policy";
 import { RequestView } from "./request";
 import { Decision, Kind, Reply } from "./decision";
 import { decide } from "./decide";
 import { selectPolicy } from "./select";
-import { preflightReplyHeaders, applyResponse } from "./response";
+import { sendPreflightReply, applyResponse } from "./response";
 import { decisionLine } from "./debuglog";
-import { CorsRoot } from "./root";
+import { Active } from "./active";
 
-/** Request headers and properties straight from the host; `:authority` and each property read at most once
- *  per request.
- *  One instance serves every request: request-phase callbacks never interleave. */
+/** Every request header the decision reads (decide.ts, sameorigin.ts), fetched with one listing of the request
+ *  headers the first time one is read. Measured in Envoy (instructions per request, docs/perf.md "Host calls in
+ *  Envoy"): an allowed actual request 177,000 → 151,000 (four gets become one listing), a preflight 226,000 →
+ *  180,000; a request without Origin, which needs only `origin`, 120,000 → 139,000 (the listing costs more than its
+ *  one get). Reading `origin` alone first would give that back but cost every CORS request 12,000 more. Each
+ *  value is what a get answers on every host (abi getHeaderValues). */
+const REQUEST_NAMES: Array<string> = [
+  "origin", "sec-fetch-site", ":authority", ":method", "access-control-request-method",
+  "access-control-request-headers", "access-control-request-private-network", "sec-fetch-mode",
+  "x-forwarded-proto", ":scheme",
+];
+const requestValues = new Array<string | null>(REQUEST_NAMES.length);
+/** Property paths, built once. */
+const XDS_ROUTE_NAME: Array<string> = ["xds", "route_name"];
+const ROUTE_NAME: Array<string> = ["route_name"];
+const XDS_CLUSTER_NAME: Array<string> = ["xds", "cluster_name"];
+const CLUSTER_NAME: Array<string> = ["cluster_name"];
+
+/** Request headers and properties straight from the host; the headers listed once, each property read at most
+ *  once per request. One instance serves every request: request-phase callbacks never interleave. */
 class HostRequest extends RequestView {
-  private authorityRead: bool = false;
-  private authorityValue: string | null = null;
+  /** 0: not listed yet; 1: listed (requestValues); -1: the host refused the listing, so each header is a get. */
+  private listed: i32 = 0;
   private routeRead: bool = false;
   private route: string | null = null;
   private clusterRead: bool = false;
   private cluster: string | null = null;
 
+  /** Forgets the request (its values are not kept alive until the next collection). */
   reset(): void {
-    this.authorityRead = false; this.authorityValue = null;
+    if (this.listed > 0) for (let k = 0, n = requestValues.length; k < n; k++) unchecked(requestValues[k] = null);
+    this.listed = 0;
     this.routeRead = false; this.route = null;
     this.clusterRead = false; this.cluster = null;
   }
 
   header(name: string): string | null {
-    return getHeader(MapType.RequestHeaders, name);
-  }
-
-  authority(): string | null {
-    if (!this.authorityRead) {
-      this.authorityRead = true;
-      this.authorityValue = getHeader(MapType.RequestHeaders, ":authority");
+    if (this.listed == 0) this.listed = getHeaderValues(MapType.RequestHeaders, REQUEST_NAMES, requestValues) ? 1 : -1;
+    if (this.listed > 0) {
+      for (let k = 0, n = REQUEST_NAMES.length; k < n; k++) {
+        if (unchecked(REQUEST_NAMES[k]) == name) return unchecked(requestValues[k]);
+      }
     }
-    return this.authorityValue;
+    return getHeader(MapType.RequestHeaders, name);
   }
 
   routeName(): string | null {
     if (!this.routeRead) {
       this.routeRead = true;
-      let v = getProperty(["xds", "route_name"]);
-      if (v === null) v = getProperty(["route_name"]); // Higress's Envoy fork (Envoy ≥1.33 dropped it)
+      let v = getProperty(XDS_ROUTE_NAME);
+      if (v === null) v = getProperty(ROUTE_NAME); // Higress's Envoy fork (Envoy ≥1.33 dropped it)
       this.route = v;
     }
     return this.route;
@@ -55,8 +72,8 @@ class HostRequest extends RequestView {
   clusterName(): string | null {
     if (!this.clusterRead) {
       this.clusterRead = true;
-      let v = getProperty(["xds", "cluster_name"]);
-      if (v === null) v = getProperty(["cluster_name"]);
+      let v = getProperty(XDS_CLUSTER_NAME);
+      if (v === null) v = getProperty(CLUSTER_NAME);
       this.cluster = v;
     }
     return this.cluster;
@@ -72,11 +89,11 @@ export class CorsHttp extends HttpContext {
   /** The filter answered this request itself: its own response callback must change nothing. */
   private localReply: bool = false;
 
-  constructor(id: u32, root: RootContext) { super(id, root); }
+  constructor(id: u32, root: RootContext, private readonly active: Active) { super(id, root); }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): Action {
-    const root = changetype<CorsRoot>(this.root);
-    const plugin = root.plugin;
+    const active = this.active;
+    const plugin = active.plugin;
     if (plugin === null) return Action.Continue;
     const req = hostRequest;
     req.reset();
@@ -85,9 +102,10 @@ export class CorsHttp extends HttpContext {
     if (policy === null) return Action.Continue;
 
     const d = decide(policy, req);
+    req.reset();
     this.policy = policy;
     this.decision = d;
-    const counters = root.counters;
+    const counters = active.counters;
     if (counters !== null) counters.count(d);
     if (policy.debug) log(LogLevel.Info, decisionLine(d, policy.reportOnly));
     // report_only: decide, count and log — change nothing
@@ -102,7 +120,7 @@ export class CorsHttp extends HttpContext {
       }
       case Reply.Preflight: {
         this.localReply = true;
-        sendLocalResponse(policy.preflightStatus, "cors_preflight", "", preflightReplyHeaders(d));
+        sendPreflightReply(policy.preflightStatus, d);
         return Action.Pause;
       }
       case Reply.Stripped: {

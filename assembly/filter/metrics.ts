@@ -1,5 +1,6 @@
-// The decision counters (spec §8, docs/ARCHITECTURE.md): defined once per root context. Envoy shows a
-// metric defined as `name` under /stats as `name` (the `wasmcustom.` namespace is hidden; host-facts.md §4.5).
+// The decision counters (spec §8, docs/ARCHITECTURE.md): defined once per root context. Envoy 1.40 shows a
+// metric defined as `name` as `wasmcustom.name` in /stats and as `name` (dots → `_`) in Prometheus output
+// (host-facts.md §4.5, §10).
 
 import { defineCounter, incrementCounter } from "../abi";
 import { Decision, Kind, Verdict } from "./decision";

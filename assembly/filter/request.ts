@@ -1,13 +1,12 @@
 // What the decision reads from a request, behind an interface so the decision logic can be unit tested
-// without a host. Reads are lazy: each header is fetched only when a decision step needs it (every
-// hostcall costs ~150–200 ns in Envoy, docs/perf-anchors.md §a).
+// without a host. The host's view (filter/http.ts) lists the request headers once, at the first read; properties
+// are read only when a rule needs them (every host call costs ~150–200 ns in Envoy, docs/perf-anchors.md §a).
 
 export abstract class RequestView {
   /** One request header (lower-case name), or null when absent. Envoy joins repeated `origin`, ACRM and ACRH
    *  lines with "," (spec §2); other repeated headers come back as their first line. */
   abstract header(name: string): string | null;
-  /** `:authority`: read by both rule selection (domain rules) and the same-origin check, so a view over the
-   *  host fetches it at most once per request. */
+  /** `:authority`: read by both rule selection (domain rules) and the same-origin check. */
   authority(): string | null { return this.header(":authority"); }
   /** Property `xds.route_name`, falling back to `route_name` (host-facts.md §4.4); null when neither exists. */
   abstract routeName(): string | null;

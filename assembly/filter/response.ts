@@ -2,7 +2,7 @@
 // upstream CORS headers are removed, the Decision's grant added, the Vary merged across ALL vary lines.
 // Also builds the header list of the filter's own local preflight reply.
 
-import { MapType, HeaderPair, scanHeaders, addHeader, replaceHeader, removeHeader } from "../abi";
+import { MapType, HeaderPair, scanHeaders, addHeader, replaceHeader, removeHeader, sendLocalResponse } from "../abi";
 import { VARY_ORIGIN, VARY_PREFLIGHT } from "../compile/policy";
 import { Decision, VaryKind } from "./decision";
 import { mergeVary } from "./vary";
@@ -20,22 +20,47 @@ const VARY = "vary";
 const ORIGIN_TOKENS: Array<string> = ["Origin"];
 const PREFLIGHT_TOKENS: Array<string> = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
 
-/** The local preflight reply's headers: the grant and the preflight Vary (spec §2.5; local replies carry
- *  every header themselves, host-facts.md §0.6). */
-export function preflightReplyHeaders(d: Decision): Array<HeaderPair> {
-  const h = new Array<HeaderPair>();
+/** The lines of a preflight reply, reused by every one (a reply is serialised by sendLocalResponse before the
+ *  next one is built): no Array and no HeaderPair allocated per request. The names never change; the values are
+ *  set per reply, and the lines a reply does not carry are left out by the length. */
+const replyLines: Array<HeaderPair> = [
+  new HeaderPair(ACAO, ""), new HeaderPair(ACAC, ""), new HeaderPair(ACAM, ""), new HeaderPair(ACAH, ""),
+  new HeaderPair(ACMA, ""), new HeaderPair(ACAPN, ""), new HeaderPair(VARY, ""),
+];
+const lines = new Array<HeaderPair>(0);
+
+function line(n: i32, name: i32, value: string): i32 {
+  const h = unchecked(replyLines[name]);
+  h.value = value;
+  unchecked(lines[n] = h);
+  return n + 1;
+}
+
+/** Sends the local reply to an allowed preflight: `status`, the grant and the preflight Vary (spec §2.5; local
+ *  replies carry every header themselves, host-facts.md §0.6). */
+export function sendPreflightReply(status: u32, d: Decision): void {
+  sendLocalResponse(status, "cors_preflight", "", preflightReplyHeaders(d));
+  // the request's strings (its Origin may be long) are not kept alive until the next preflight
+  for (let i = 0, n = replyLines.length; i < n; i++) unchecked(replyLines[i]).value = "";
+}
+
+/** The grant lines of a preflight reply; valid until the next call. */
+function preflightReplyHeaders(d: Decision): Array<HeaderPair> {
+  lines.length = 7;
+  let n = 0;
   const acao = d.acao;
-  if (acao !== null) h.push(new HeaderPair(ACAO, acao));
-  if (d.acac) h.push(new HeaderPair(ACAC, "true"));
+  if (acao !== null) n = line(n, 0, acao);
+  if (d.acac) n = line(n, 1, "true");
   const acam = d.acam;
-  if (acam !== null) h.push(new HeaderPair(ACAM, acam));
+  if (acam !== null) n = line(n, 2, acam);
   const acah = d.acah;
-  if (acah !== null) h.push(new HeaderPair(ACAH, acah));
+  if (acah !== null) n = line(n, 3, acah);
   const acma = d.acma;
-  if (acma !== null) h.push(new HeaderPair(ACMA, acma));
-  if (d.acapn) h.push(new HeaderPair(ACAPN, "true"));
-  h.push(new HeaderPair(VARY, VARY_PREFLIGHT));
-  return h;
+  if (acma !== null) n = line(n, 4, acma);
+  if (d.acapn) n = line(n, 5, "true");
+  n = line(n, 6, VARY_PREFLIGHT);
+  lines.length = n;
+  return lines;
 }
 
 // bits of the CORS headers present in the upstream response: bit i = CORS_NAMES[i]
@@ -79,6 +104,7 @@ export function applyResponse(d: Decision): void {
     return;
   }
   const merged = mergeVary(varyLines, preflight ? PREFLIGHT_TOKENS : ORIGIN_TOKENS);
+  varyLines.length = 0; // not kept alive until the next collection
   if (merged === null) return;
   // remove every vary line, then add the one combined value
   removeHeader(map, VARY);

@@ -3,15 +3,14 @@
 // keeps the previous one (Envoy rejects the update when proxy_on_configure returns false, host-facts.md §4.3).
 
 import { RootContext, HttpContext, BufferType, LogLevel, getBufferBytes, log } from "../abi";
-import { parsePluginConfig } from "../config";
-import { CompiledPlugin, compilePlugin } from "../compile/plugin";
+import { compileConfiguration } from "../compile/configure";
 import { Counters } from "./metrics";
+import { Active } from "./active";
 import { CorsHttp } from "./http";
 
 export class CorsRoot extends RootContext {
-  /** null until the first successful configure: requests are then not touched. */
-  plugin: CompiledPlugin | null = null;
-  counters: Counters | null = null;
+  /** The plugin in force and the counters, shared with every stream of this root. */
+  readonly active: Active = new Active();
 
   onConfigure(configSize: u32): bool {
     // The plugin configuration buffer is readable only inside proxy_on_configure (host-facts.md §2.3); it may be
@@ -24,23 +23,24 @@ export class CorsRoot extends RootContext {
         return false;
       }
     }
-    const result = parsePluginConfig(bytes);
-    const warnings = result.warnings;
+    const configured = compileConfiguration(bytes);
+    const warnings = configured.warnings;
     for (let i = 0; i < warnings.length; i++) log(LogLevel.Warn, warnings[i]);
-    const errors = result.errors;
-    const config = result.config;
-    if (errors.length > 0 || config === null) {
+    const plugin = configured.plugin;
+    if (plugin === null) {
+      const errors = configured.errors;
       for (let i = 0; i < errors.length; i++) log(LogLevel.Error, errors[i]);
       return false;
     }
+    const active = this.active;
     // counters: defined once per root (spec §8)
-    if (this.counters === null) this.counters = new Counters();
-    this.plugin = compilePlugin(config);
+    if (active.counters === null) active.counters = new Counters();
+    active.plugin = plugin;
     return true;
   }
 
   createHttpContext(id: u32): HttpContext {
-    return new CorsHttp(id, this);
+    return new CorsHttp(id, this, this.active);
   }
 }
 

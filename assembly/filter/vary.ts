@@ -16,9 +16,16 @@ const SPANS_KEEP = 3 * 64;
  *  the host did with repeated lines: Envoy joins repeated `vary` lines with "," (an inline header), other hosts
  *  hand them over one by one, and both must give the client the same `Cookie, Origin`. */
 export function mergeVary(lines: Array<string>, tokens: Array<string>): string | null {
+  const merged = merge(lines, tokens);
+  // a span list grown by a huge Vary is not kept (nor alive across the next collection, where it would split the
+  // free heap)
   if (spans.length > SPANS_KEEP) spans = new Array<i32>();
   spans.length = 0;
   added.length = 0;
+  return merged;
+}
+
+function merge(lines: Array<string>, tokens: Array<string>): string | null {
   // The kept elements are recorded as (line, start, end) spans and the result is written once: building it
   // with `out + ", " + element` (or Array#join, which concatenates the same way in the release build) was
   // quadratic in the Vary's size — a 60 KiB upstream Vary cost ~100–500 ms per response.

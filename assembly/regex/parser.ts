@@ -153,40 +153,68 @@ function foldRanges(r: Array<i32>): Array<i32> {
 
 const enum Perl { None = 0, Digit = 1, Word = 2, Space = 3 }
 
-function addPerl(r: Array<i32>, which: i32, negated: bool): void {
-  const tmp = new Array<i32>();
-  if (which == Perl.Digit) {
-    addRange(tmp, 0x30, 0x39);
-  } else if (which == Perl.Word) {
-    addRange(tmp, 0x30, 0x39); addRange(tmp, 0x41, 0x5a); addRange(tmp, 0x5f, 0x5f); addRange(tmp, 0x61, 0x7a);
-  } else {
-    // RE2 \s: [\t\n\f\r ]
-    addRange(tmp, 0x09, 0x0a); addRange(tmp, 0x0c, 0x0d); addRange(tmp, 0x20, 0x20);
+// The ASCII classes as (lo, hi) byte pairs, each list ended by 0xFF: first the POSIX classes in the order of
+// POSIX_CLASS, then RE2's \s ([\t\n\f\r ]; \d and \w are POSIX digit and word).
+const CLASS_RANGES: usize = memory.data<u8>([
+  0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0xff, // alnum
+  0x41, 0x5a, 0x61, 0x7a, 0xff, // alpha
+  0x00, 0x7f, 0xff, // ascii
+  0x09, 0x09, 0x20, 0x20, 0xff, // blank
+  0x00, 0x1f, 0x7f, 0x7f, 0xff, // cntrl
+  0x30, 0x39, 0xff, // digit
+  0x21, 0x7e, 0xff, // graph
+  0x61, 0x7a, 0xff, // lower
+  0x20, 0x7e, 0xff, // print
+  0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e, 0xff, // punct
+  0x09, 0x0d, 0x20, 0x20, 0xff, // space
+  0x41, 0x5a, 0xff, // upper
+  0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a, 0xff, // word
+  0x30, 0x39, 0x41, 0x46, 0x61, 0x66, 0xff, // xdigit
+  0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20, 0xff, // RE2 \s
+]);
+const CLASS_DIGIT = 5, CLASS_WORD = 12, CLASS_PERL_SPACE = 14;
+
+/** Index of a POSIX class name (`[[:alpha:]]`, as RE2) in CLASS_RANGES, or -1 for an unknown name. */
+function posixClass(name: string): i32 {
+  if (name == "alnum") return 0;
+  if (name == "alpha") return 1;
+  if (name == "ascii") return 2;
+  if (name == "blank") return 3;
+  if (name == "cntrl") return 4;
+  if (name == "digit") return 5;
+  if (name == "graph") return 6;
+  if (name == "lower") return 7;
+  if (name == "print") return 8;
+  if (name == "punct") return 9;
+  if (name == "space") return 10;
+  if (name == "upper") return 11;
+  if (name == "word") return 12;
+  if (name == "xdigit") return 13;
+  return -1;
+}
+
+/** Appends class `index` of CLASS_RANGES (its complement when `negated`) to `r`. */
+function addClass(r: Array<i32>, index: i32, negated: bool): void {
+  let at = CLASS_RANGES;
+  for (let k = 0; k < index; k++) {
+    while (load<u8>(at) != 0xff) at += 2;
+    at++;
   }
+  const tmp = new Array<i32>();
+  for (; load<u8>(at) != 0xff; at += 2) addRange(tmp, <i32>load<u8>(at), <i32>load<u8>(at, 1));
   const src = negated ? negateRanges(tmp) : tmp;
   for (let i = 0; i < src.length; i++) r.push(src[i]);
 }
 
+function addPerl(r: Array<i32>, which: i32, negated: bool): void {
+  addClass(r, which == Perl.Digit ? CLASS_DIGIT : which == Perl.Word ? CLASS_WORD : CLASS_PERL_SPACE, negated);
+}
+
 /** POSIX class names inside brackets (`[[:alpha:]]`), as RE2. Returns false for an unknown name. */
 function addPosix(r: Array<i32>, name: string, negated: bool): bool {
-  const tmp = new Array<i32>();
-  if (name == "alnum") { addRange(tmp, 0x30, 0x39); addRange(tmp, 0x41, 0x5a); addRange(tmp, 0x61, 0x7a); }
-  else if (name == "alpha") { addRange(tmp, 0x41, 0x5a); addRange(tmp, 0x61, 0x7a); }
-  else if (name == "ascii") { addRange(tmp, 0, 0x7f); }
-  else if (name == "blank") { addRange(tmp, 0x09, 0x09); addRange(tmp, 0x20, 0x20); }
-  else if (name == "cntrl") { addRange(tmp, 0, 0x1f); addRange(tmp, 0x7f, 0x7f); }
-  else if (name == "digit") { addRange(tmp, 0x30, 0x39); }
-  else if (name == "graph") { addRange(tmp, 0x21, 0x7e); }
-  else if (name == "lower") { addRange(tmp, 0x61, 0x7a); }
-  else if (name == "print") { addRange(tmp, 0x20, 0x7e); }
-  else if (name == "punct") { addRange(tmp, 0x21, 0x2f); addRange(tmp, 0x3a, 0x40); addRange(tmp, 0x5b, 0x60); addRange(tmp, 0x7b, 0x7e); }
-  else if (name == "space") { addRange(tmp, 0x09, 0x0d); addRange(tmp, 0x20, 0x20); }
-  else if (name == "upper") { addRange(tmp, 0x41, 0x5a); }
-  else if (name == "word") { addRange(tmp, 0x30, 0x39); addRange(tmp, 0x41, 0x5a); addRange(tmp, 0x5f, 0x5f); addRange(tmp, 0x61, 0x7a); }
-  else if (name == "xdigit") { addRange(tmp, 0x30, 0x39); addRange(tmp, 0x41, 0x46); addRange(tmp, 0x61, 0x66); }
-  else return false;
-  const src = negated ? negateRanges(tmp) : tmp;
-  for (let i = 0; i < src.length; i++) r.push(src[i]);
+  const index = posixClass(name);
+  if (index < 0) return false;
+  addClass(r, index, negated);
   return true;
 }
 

@@ -13,6 +13,19 @@ export interface EnvoyResult {
   setups: Record<string, { rssMiB: number; readyMs: number }>;
   wasmBytes: number;
   node?: { name: string; filterOverF1: number }[];
+  /** Linear memory in the Node host (bench/run.ts): pages per policy and traffic, over `soak` requests. */
+  nodeMemory?: { soak: number; soaks: { name: string; traffic: string; afterConfigure: number; after1k: number; afterSoak: number }[] };
+  /** Linear memory in Envoy (bench/envoy/soak.ts): the committed pages of every wasm memory after each tenth. */
+  envoySoak?: { requestsPerVm: number; vms: Record<string, { samples: { requests: number; pagesByVm: number[]; rssMiB: number }[] }> };
+}
+
+/** Whether every wasm memory of a soak ended as it was after the first tenth (compared sorted: /proc lists the
+ *  memories in address order, which says nothing about which VM each is). */
+export function envoySoakFlat(vm: { samples: { pagesByVm: number[] }[] }): boolean {
+  const s = vm.samples;
+  if (s.length < 2) return false;
+  const key = (x: number[]) => [...x].sort((a, b) => a - b).join("/");
+  return key(s[0].pagesByVm) === key(s[s.length - 1].pagesByVm);
 }
 
 const spread = (xs: number[]) => { const m = median(xs); return m ? (Math.max(...xs) - Math.min(...xs)) / m : NaN; };
@@ -45,6 +58,14 @@ export function targets(r: EnvoyResult): Target[] {
   line("allowed preflight: ≥ 0.70× native", ratio(get("filter", "preflight"), get("native", "preflight")), (v) => v >= 0.7, (v) => `${v.toFixed(2)}×`);
   line("10,000 origins + 1,000 patterns: within 3 % of the one-origin policy", ratio(get("filter", "big"), get("filter", "actual")), (v) => Math.abs(v - 1) <= 0.03, (v) => `${v.toFixed(3)}×`);
   line("build/cors.wasm ≤ 64 KiB (65,536 B)", r.wasmBytes, (v) => v <= 65536, (v) => `${v.toLocaleString("en-US")} B`);
+  const mem = r.nodeMemory;
+  const example = mem?.soaks.find((x) => x.name === "examples/cors.json" && x.traffic === "the request tables");
+  line("linear memory: 2 pages with examples/cors.json (Node host, ordinary traffic)", example ? Math.max(example.afterConfigure, example.afterSoak) : NaN, (v) => v <= 2, (v) => `${v} pages`);
+  const growing = mem ? mem.soaks.filter((x) => x.afterSoak !== x.after1k).length : NaN;
+  line(`linear memory flat after ${mem ? mem.soak.toLocaleString("en-US") : "10⁶"} requests, hostile ones included (Node host, ${mem?.soaks.length ?? 0} policies/traffics)`, growing, (v) => v === 0, (v) => (v === 0 ? "flat" : `${v} grew`));
+  const soak = r.envoySoak;
+  const grew = soak ? Object.values(soak.vms).filter((vm) => !envoySoakFlat(vm)).length : NaN;
+  line(`linear memory flat after ${soak ? soak.requestsPerVm.toLocaleString("en-US") : "10⁶"} requests per VM in Envoy (wasm memories read from /proc/PID/maps)`, grew, (v) => v === 0, (v) => (v === 0 ? "flat" : `${v} VM(s) grew`));
   line("goal: build/cors.wasm ≤ 48 KiB (49,152 B)", r.wasmBytes, (v) => v <= 49152, (v) => `${v.toLocaleString("en-US")} B`);
   return t;
 }
@@ -80,6 +101,25 @@ export function markdown(r: EnvoyResult): string {
   L.push("| setup | RSS MiB | time to ready ms |");
   L.push("|---|---:|---:|");
   for (const setup of SETUPS) { const m = r.setups[setup]; if (m) L.push(`| ${SETUP_LABEL[setup]} | ${m.rssMiB.toFixed(0)} | ${m.readyMs.toFixed(0)} |`); }
+  if (r.nodeMemory) {
+    L.push("");
+    L.push(`Linear memory in the Node host (64 KiB pages; ${r.nodeMemory.soak.toLocaleString("en-US")} requests per row, bench/run.ts):`);
+    L.push("");
+    L.push("| policy | traffic | after configure | after 1,000 | at the end |");
+    L.push("|---|---|---:|---:|---:|");
+    for (const x of r.nodeMemory.soaks) L.push(`| ${x.name} | ${x.traffic} | ${x.afterConfigure} | ${x.after1k} | ${x.afterSoak} |`);
+  }
+  if (r.envoySoak) {
+    L.push("");
+    L.push(`Linear memory in Envoy (bench/envoy/soak.ts: ${r.envoySoak.requestsPerVm.toLocaleString("en-US")} ordinary and hostile requests per VM; the committed pages of each wasm memory, main thread and worker, from /proc/PID/maps):`);
+    L.push("");
+    L.push("| VM (policy) | requests | wasm memories (pages) after the first tenth | at the end | Envoy RSS MiB (first tenth → end) |");
+    L.push("|---|---:|---|---|---|");
+    for (const [vm, v] of Object.entries(r.envoySoak.vms)) {
+      const a = v.samples[0], b = v.samples[v.samples.length - 1];
+      L.push(`| ${vm} | ${b.requests.toLocaleString("en-US")} | ${a.pagesByVm.join(" / ")} | ${b.pagesByVm.join(" / ")} | ${a.rssMiB.toFixed(0)} → ${b.rssMiB.toFixed(0)} |`);
+    }
+  }
   L.push("");
   L.push("Targets (issue #9 §2):");
   L.push("");

@@ -35,6 +35,8 @@ export class ContextState {
   pending: PendingLocalReply | null = null;
   /** A local reply sent from the response callback of this stream's own local reply: it replaces that reply. */
   replacement: PendingLocalReply | null = null;
+  /** HostOptions.nestedLocalReply: encodes a reply the moment proxy_send_local_response is called. */
+  encodeLocalNow: ((reply: PendingLocalReply) => void) | null = null;
   /** A local reply went (or is going) downstream for this stream. */
   localReplySent = false;
   /** Response headers went downstream: a local reply can no longer be sent. */

@@ -122,6 +122,7 @@ export function hostFunctions(vm: HostCallTarget): Record<string, (...a: any[]) 
       return Status.Ok;
     }
     c.pending = reply;
+    if (c.encodeLocalNow !== null) c.encodeLocalNow(reply);
     return Status.Ok;
   };
 

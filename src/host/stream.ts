@@ -41,12 +41,23 @@ export class Stream {
     // wraps in its after-call actions, so proxy_on_request_headers still runs first (Envoy 1.40 measured).
     c.phase = "request";
     c.requestMap = map;
+    let nested: LocalReply | null = null;
+    if (vm.options.nestedLocalReply) {
+      c.encodeLocalNow = (reply) => {
+        c.encodeLocalNow = null;
+        c.pending = null;
+        nested = this.sendLocalViaFilterChain(reply);
+        c.phase = "request"; // back inside proxy_on_request_headers
+      };
+    }
     const r = vm.call(c, "proxy_on_request_headers", vm.onRequestHeaders, c.id, map.size, endOfStream ? 1 : 0);
+    c.encodeLocalNow = null;
     c.phase = "idle";
     if (vm.failed) {
       c.pending = null;
       return this.trappedRequest(map);
     }
+    if (nested !== null) return { kind: "local", ...(nested as LocalReply), action: r };
     const pending = c.pending;
     if (pending !== null) {
       // stopNextIteration: the result is forced to StopAllIterationAndWatermark, request_headers_ stays set.

@@ -31,6 +31,10 @@ export interface HostOptions {
   maxLogs?: number;
   /** Let `host.faults` make any env.proxy_* function fail (src/host/faults.ts); off: host calls run unwrapped. */
   faultInjection?: boolean;
+  /** Run the stream's proxy_on_response_headers on a local reply inside proxy_send_local_response, before it
+   *  returns. Not Envoy (which runs it after the request callback returned, host-facts.md §4.3): a host may, and
+   *  the module must then not free anything the outer callback still uses (assembly/abi/collect.ts). */
+  nestedLocalReply?: boolean;
 }
 
 export interface LogLine {

@@ -1,17 +1,13 @@
 // The ABI helpers through a probe module in src/host: configuration bytes, header maps, properties, local reply.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { serializePairs } from "../../src/host/memory.js";
 import { lcg32 } from "../cases/prng.js";
-import { buildProbe, exchange, exportsOf, header, load, logsOf, modules, pages, type HeaderList } from "./modules.js";
+import { buildProbe, exchange, exportsOf, header, load, logsOf, modules, pages, pairsOf, type HeaderList } from "./modules.js";
 
 let probe: Uint8Array;
 let skeleton: Uint8Array;
 let both: Array<{ name: string; wasm: Uint8Array }>;
 before(() => { probe = buildProbe("probe"); both = modules(); skeleton = both[1].wasm; });
-
-/** A serialized header map (host-facts.md §1.3). */
-const pairsOf = (list: HeaderList) => serializePairs(list.map(([k]) => k), list.map(([, v]) => v), list.length);
 
 test("configuration of 0 bytes: read as empty; the filters allow any origin with a literal *", async () => {
   const h = await load(probe);

@@ -1,5 +1,5 @@
 // Linear memory stays flat over many requests: host-allocated blocks (malloc) are taken back and the
-// incremental GC reclaims per-request garbage without a host-driven __collect.
+// module's own collections (assembly/abi/collect.ts) reclaim per-request garbage; the host never calls __collect.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { load, modules, pages, type HeaderList } from "./modules.js";

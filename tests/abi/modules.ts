@@ -5,6 +5,7 @@ import { readFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync 
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serializePairs } from "../../src/host/memory.js";
 import { ProxyWasmHost, type HeaderList, type HostOptions, type Plugin, type RequestOutcome } from "../../src/host/index.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -93,6 +94,11 @@ export function exchange(plugin: Plugin, request: HeaderList, response: HeaderLi
   const resp = req.kind === "local" ? req.headers : s.responseHeaders(response).headers;
   s.finish();
   return { id: s.id, req, resp };
+}
+
+/** The serialized header map a host hands back for `list` (names kept as given): a "bytes" fault's answer. */
+export function pairsOf(list: HeaderList): Uint8Array {
+  return serializePairs(list.map(([k]) => k), list.map(([, v]) => v), list.length);
 }
 
 export function header(list: HeaderList, name: string): string[] {

@@ -10,9 +10,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SCENARIOS, SETUPS, portsFor, runs, setupConfig, upstreamConfig } from "../../bench/envoy/config.js";
 import { markdown, svg, targets, type EnvoyResult } from "../../bench/envoy/report.js";
+import { ABLATION_SETUPS, ablationConfig } from "../../bench/envoy/ablation.js";
+import { SOAK_VMS, soakConfig } from "../../bench/envoy/soak.js";
 
 const ENVOY = resolve("build/envoy/envoy/_bin/envoy");
 const PATHS = { filter: resolve("build/cors.wasm"), F1: resolve("build/bench/noop.wasm"), F2: resolve("build/bench/minimal_io.wasm") };
+const ABLATION_FLOOR = resolve("build/bench/ablation.wasm");
 const dir = mkdtempSync(join(tmpdir(), "bench-envoy-"));
 
 function validate(name: string, config: unknown) {
@@ -21,8 +24,16 @@ function validate(name: string, config: unknown) {
   return spawnSync(ENVOY, ["--mode", "validate", "--disable-hot-restart", "-l", "error", "-c", file], { encoding: "utf8", timeout: 60000 });
 }
 
-test("the bench's inputs exist (make envoy, make build/bench/noop.wasm build/bench/minimal_io.wasm)", () => {
-  for (const f of [ENVOY, ...Object.values(PATHS)]) assert.ok(existsSync(f), `${f} missing`);
+test("the bench's inputs exist (make envoy, make build/bench/noop.wasm build/bench/minimal_io.wasm build/bench/ablation.wasm)", () => {
+  for (const f of [ENVOY, ...Object.values(PATHS), ABLATION_FLOOR]) assert.ok(existsSync(f), `${f} missing`);
+});
+
+test("envoy --mode validate accepts the host-call ablation bootstrap (a listener per setup)", () => {
+  const config = ablationConfig() as { static_resources: { listeners: unknown[] } };
+  assert.equal(config.static_resources.listeners.length, ABLATION_SETUPS.length);
+  const r = validate("ablation", config);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /OK/);
 });
 
 for (const setup of SETUPS) {
@@ -35,6 +46,34 @@ for (const setup of SETUPS) {
     assert.match(r.stdout, /OK/);
   });
 }
+
+test("envoy --mode validate accepts the memory-soak bootstrap (one VM per policy)", () => {
+  const config = soakConfig() as { static_resources: { listeners: unknown[] } };
+  assert.equal(config.static_resources.listeners.length, SOAK_VMS.length);
+  const r = validate("soak", config);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test("report: the memory targets are met when every memory is flat, missed when one grew", () => {
+  const r: EnvoyResult = structuredClone(recorded);
+  const mem = (name: string) => targets(r).find((x) => x.text.startsWith(name))!;
+  assert.equal(mem("linear memory flat after").met, null, "not measured without the soaks");
+  const soak = (after1k: number, afterSoak: number) => ({ name: "examples/cors.json", traffic: "the request tables", afterConfigure: 1, after1k, afterSoak });
+  r.nodeMemory = { soak: 1_000_000, soaks: [soak(2, 2)] };
+  const sample = (pages: number[]) => ({ requests: 1, pagesByVm: pages, rssMiB: 100 });
+  r.envoySoak = { requestsPerVm: 1_000_000, vms: { example: { samples: [sample([4, 1]), sample([1, 4])] } } };
+  const t = targets(r);
+  assert.equal(t.find((x) => x.text.startsWith("linear memory: 2 pages"))!.met, true);
+  assert.equal(t.find((x) => x.text.startsWith("linear memory flat after 1,000,000 requests, hostile"))!.met, true);
+  assert.equal(t.find((x) => x.text.includes("in Envoy"))!.met, true);
+  r.nodeMemory = { soak: 1_000_000, soaks: [soak(2, 3)] };
+  r.envoySoak.vms.example.samples.push(sample([8, 1]));
+  const u = targets(r);
+  assert.equal(u.find((x) => x.text.startsWith("linear memory: 2 pages"))!.met, false);
+  assert.equal(u.find((x) => x.text.startsWith("linear memory flat after 1,000,000 requests, hostile"))!.met, false);
+  assert.equal(u.find((x) => x.text.includes("in Envoy"))!.met, false);
+  assert.match(markdown(r), /\*\*missed\*\* — linear memory flat after 1,000,000 requests per VM in Envoy/);
+});
 
 test("envoy --mode validate accepts the upstream bootstrap", () => {
   const r = validate("upstream", upstreamConfig());

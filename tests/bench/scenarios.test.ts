@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { ProxyWasmHost } from "../../src/host/index.js";
-import { scenarios, upstreamResponse } from "../../bench/scenarios.js";
+import { scenarios, upstreamResponse } from "../cases/grid.js";
 
 const wasm = readFileSync("build/cors.wasm");
 

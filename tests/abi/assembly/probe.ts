@@ -7,6 +7,7 @@ import {
 } from "../../../assembly/abi";
 import { pendingCount } from "../../../assembly/abi/memory";
 import { liveStreamCount, liveRootCount } from "../../../assembly/abi/context";
+import { collections } from "../../../assembly/abi/collect";
 
 export * from "../../../assembly/abi/exports";
 export { malloc, malloc as proxy_on_memory_allocate } from "../../../assembly/abi/memory";
@@ -16,6 +17,7 @@ export function probe_set_mode(m: i32): void { mode = m; }
 export function probe_pending(): i32 { return pendingCount(); }
 export function probe_streams(): i32 { return liveStreamCount(); }
 export function probe_roots(): i32 { return liveRootCount(); }
+export function probe_collections(): i32 { return collections; }
 export function probe_abort(): void { assert(false, "probe abort"); }
 
 function describe(b: ArrayBuffer | null): string {
@@ -68,7 +70,10 @@ class ProbeStream extends HttpContext {
       if (v !== null) replaceHeader(MapType.RequestHeaders, "x-echo", v);
     } else if (cmd == "local") {
       const v = getHeader(MapType.RequestHeaders, "x-value");
-      sendLocalResponse(418, "probe reply", "body é", [new HeaderPair("x-echo", v === null ? "" : v), new HeaderPair("x-two", "2")]);
+      const value = v === null ? "" : v;
+      sendLocalResponse(418, "probe reply", "body é", [new HeaderPair("x-echo", value), new HeaderPair("x-two", "2")]);
+      // still in use after the host call: a host may run this stream's response callback inside it (collect.ts)
+      log(LogLevel.Info, "local:" + value);
       return Action.Pause;
     }
     return Action.Continue;

@@ -1,7 +1,8 @@
 // The benchmark grid (shape of jub0bs/cors-benchmarks: n = how many origins are configured, r = actual or
-// preflight, o = origin allowed or not), shared with tests/bench/scenarios.test.ts, which checks through the
-// host that every scenario gets the verdict its name claims — a benchmark of a wrong answer is worthless.
-import type { HeaderList } from "../src/host/index.js";
+// preflight, o = origin allowed or not): the Node-host benchmark (bench/run.ts) measures it, and
+// tests/bench/scenarios.test.ts checks through the host that every scenario gets the verdict its name claims — a
+// benchmark of a wrong answer is worthless.
+import type { HeaderList } from "../../src/host/index.js";
 
 export interface BenchConfig {
   name: string;
