@@ -16,7 +16,7 @@ export function compilePolicy(config: CorsConfig): Policy {
     const o = origins[i];
     if (o == "*") p.anyOriginLiteral = true;
     else if (o == "null") p.allowNull = true;
-    else p.exactOrigins.add(o);
+    else p.exactOrigins.set(o, 0);
   }
   const patterns = config.allowOriginPatterns;
   for (let i = 0; i < patterns.length; i++) p.patterns.add(patterns[i]);
@@ -32,7 +32,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   const methods = config.allowMethods;
   for (let i = 0; i < methods.length; i++) {
     if (methods[i] == "*") p.anyMethod = true;
-    else p.methods.add(methods[i]);
+    else p.methods.set(methods[i], 0);
   }
   p.acam = p.anyMethod ? "" : joinUnique(methods, false);
 
@@ -52,7 +52,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   const timing = config.timingAllowOrigins;
   for (let i = 0; i < timing.length; i++) {
     if (timing[i] == "*") p.timingAll = true;
-    else p.timingOrigins.add(timing[i]);
+    else p.timingOrigins.set(timing[i], 0);
   }
   p.hasTiming = p.timingAll || p.timingOrigins.size > 0;
 
@@ -81,13 +81,13 @@ export function compilePolicy(config: CorsConfig): Policy {
  *  (case-insensitively for header names). */
 function joinUnique(list: Array<string>, foldCase: bool): string {
   const kept = new Array<string>();
-  const seen = new Set<string>();
+  const seen = new Map<string, i32>(); // a set (value unused), as Policy's (docs/size.md)
   let len = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     const key = foldCase ? asciiLower(v) : v; // header names are validated tokens: ASCII
     if (seen.has(key)) continue;
-    seen.add(key);
+    seen.set(key, 0);
     kept.push(v);
     len += v.length;
   }
