@@ -25,6 +25,17 @@
 // @ts-ignore: decorator
 @inline export function isAlpha(c: u32): bool { return (c | 32) - 97 < 26; }
 
+/** Lower-case hex digit of `d` (0–15). */
+// @ts-ignore: decorator
+@inline export function hexDigit(d: u32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }
+
+/** The value of the hex digit `c` (either case), or -1. */
+export function hexValue(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
 /** RFC 9110 §5.6.2 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
  *  / DIGIT / ALPHA. */
 export function isTchar(c: u32): bool {

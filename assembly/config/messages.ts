@@ -1,5 +1,7 @@
 // Collecting errors and warnings, each `key.path[i]: message`, and quoting values for messages.
 
+import { hexDigit } from "../ascii";
+
 /** Values longer than this are cut in messages (an origin may be 2048 bytes; a log line should stay short). */
 const QUOTE_MAX: i32 = 200;
 
@@ -47,9 +49,6 @@ function writeEscaped(at: usize, c: i32): usize {
   for (let k = 0; k < 4; k++) store<u16>(at + 4 + (<usize>k << 1), hexDigit((c >> (12 - 4 * k)) & 15));
   return at + 12;
 }
-
-// @ts-ignore: decorator
-@inline function hexDigit(d: i32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }
 
 /** Collects problems for one parse. Paths are prefixed (e.g. `_rules_[1].`) by the caller. */
 export class Diagnostics {

@@ -3,7 +3,7 @@
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
 import { quote } from "./messages";
-import { asciiLower, isAlpha, isDigit } from "../ascii";
+import { asciiLower, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -131,13 +131,6 @@ export function regularHostProblem(host: string): string {
   return "";
 }
 
-function hexVal(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  return -1;
-}
-
 /** The WHATWG URL IPv6 parser (without brackets): eight pieces, or null. */
 export function parseIPv6(s: string): Array<i32> | null {
   const n = s.length;
@@ -163,8 +156,8 @@ export function parseIPv6(s: string): Array<i32> | null {
       continue;
     }
     let value = 0, len = 0;
-    while (len < 4 && i < n && hexVal(s.charCodeAt(i)) >= 0) {
-      value = value * 16 + hexVal(s.charCodeAt(i));
+    while (len < 4 && i < n && hexValue(s.charCodeAt(i)) >= 0) {
+      value = value * 16 + hexValue(s.charCodeAt(i));
       i++;
       len++;
     }
@@ -242,10 +235,22 @@ export function serializeIPv6(pieces: Array<i32>): string {
       ignore0 = true;
       continue;
     }
-    out += (<u32>pieces[p]).toString(16);
+    out += hexPiece(<u32>pieces[p]);
     if (p != 7) out += ":";
   }
   return out + "]";
+}
+
+/** A piece (0..0xffff) in lower-case hex without leading zeros, as `toString(16)` (which would link the standard
+ *  library's any-radix formatting and its messages for this one use). */
+function hexPiece(v: u32): string {
+  let digits = 1;
+  while (digits < 4 && (v >> (<u32>digits << 2)) != 0) digits++;
+  const out = changetype<string>(__new(<usize>digits << 1, idof<string>()));
+  for (let k = 0; k < digits; k++) {
+    store<u16>(changetype<usize>(out) + (<usize>k << 1), hexDigit((v >> (<u32>(digits - 1 - k) << 2)) & 15));
+  }
+  return out;
 }
 
 /** A validated, normalised origin or a problem message (with the quoted value). */

@@ -6,6 +6,7 @@
 // (see JsonNumber); duplicate object keys are kept (the caller decides), in document order.
 
 import { JsonKind, JsonMember, JsonNumber, JsonResult, JsonValue } from "./value";
+import { hexValue } from "../ascii";
 
 export const MAX_DEPTH: i32 = 64;
 /** Exponents are saturated here while classifying numbers (far beyond anything that fits an i64). */
@@ -159,12 +160,8 @@ class Parser {
   hex4(i: i32): i32 {
     let r = 0;
     for (let k = 0; k < 4; k++) {
-      const c = this.at(i + k);
-      let d: i32;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if (c >= 0x61 && c <= 0x66) d = c - 0x61 + 10;
-      else if (c >= 0x41 && c <= 0x46) d = c - 0x41 + 10;
-      else return -1;
+      const d = hexValue(this.at(i + k));
+      if (d < 0) return -1;
       r = (r << 4) | d;
     }
     return r;

@@ -5,6 +5,8 @@
 // and every node carries its compiled program size (saturating), so a repetition that would blow the
 // program past MAX_PROGRAM is rejected here, at the position of its operator, before anything is expanded.
 
+import { hexValue } from "../ascii";
+
 /** Longest accepted pattern, in UTF-16 code units. */
 export const MAX_SOURCE: i32 = 4096;
 /** Largest compiled program (instructions). Every match costs at most 2 × this many steps per input char. */
@@ -220,12 +222,6 @@ function addPosix(r: Array<i32>, name: string, negated: bool): bool {
 
 function isDigit(c: i32): bool { return c >= 0x30 && c <= 0x39; }
 function isAsciiLetter(c: i32): bool { return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a); }
-function hexVal(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  return -1;
-}
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -619,8 +615,8 @@ class Parser {
         if (this.peek() == 0x7b) {
           this.pos++;
           let v = 0, nd = 0;
-          while (hexVal(this.peek()) >= 0) {
-            v = v * 16 + hexVal(this.peek());
+          while (hexValue(this.peek()) >= 0) {
+            v = v * 16 + hexValue(this.peek());
             if (v > MAX_CHAR) { this.fail(at, "escape \\x{…} above \\x{FFFF} is not supported"); return; }
             this.pos++; nd++;
           }
@@ -629,7 +625,7 @@ class Parser {
           this.escChar = v;
           return;
         }
-        const h1 = hexVal(this.peek()), h2 = hexVal(this.peek(1));
+        const h1 = hexValue(this.peek()), h2 = hexValue(this.peek(1));
         if (h1 < 0 || h2 < 0) { this.fail(at, "invalid escape \\x: expected two hex digits"); return; }
         this.pos += 2;
         this.escChar = h1 * 16 + h2;
