@@ -29,6 +29,25 @@
 // @ts-ignore: decorator
 @inline export function hexDigit(d: u32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }
 
+/** `v` in decimal, as `v.toString()` writes it. Every number the module formats goes through here: the standard
+ *  library's `toString` links its any-radix formatter, whose digit table and messages stay in the data section
+ *  (docs/size.md). */
+export function decimal(v: i32): string {
+  const negative = v < 0;
+  const magnitude: u32 = negative ? <u32>0 - <u32>v : <u32>v;
+  let digits = 1;
+  for (let rest = magnitude; rest >= 10; rest /= 10) digits++;
+  const len = negative ? digits + 1 : digits;
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  if (negative) store<u16>(changetype<usize>(out), 0x2d);
+  let rest = magnitude;
+  for (let k = len - 1; k >= len - digits; k--) {
+    store<u16>(changetype<usize>(out) + (<usize>k << 1), <u16>(0x30 + rest % 10));
+    rest /= 10;
+  }
+  return out;
+}
+
 /** The value of the hex digit `c` (either case), or -1. */
 export function hexValue(c: i32): i32 {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;

@@ -1,7 +1,7 @@
 // CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
 
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
-import { asciiLower } from "../ascii";
+import { asciiLower, decimal } from "../ascii";
 import { Regex } from "../regex";
 import { HeaderPair } from "../header";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
@@ -45,7 +45,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   p.acah = p.anyHeader ? "" : joinUnique(headers, true);
 
   p.aceh = joinUnique(config.exposeHeaders, true);
-  p.acma = config.maxAge.toString();
+  p.acma = decimal(config.maxAge);
   p.credentials = config.allowCredentials;
   p.privateNetwork = config.allowPrivateNetwork;
 

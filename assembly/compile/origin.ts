@@ -1,7 +1,7 @@
 // The strict request-Origin parser (spec §3): `scheme "://" host [":" port]`, nothing else.
 // It never allocates for a well-formed, already normalised origin (what browsers send) and never traps.
 
-import { charAt, lower, isAlpha, isDigit, lowerSlice, equalsFolded } from "../ascii";
+import { charAt, decimal, equalsFolded, isAlpha, isDigit, lower, lowerSlice } from "../ascii";
 
 /** Longer Origin values match nothing (spec §3, §6: parsers are bounded). */
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -65,7 +65,7 @@ export class ParsedOrigin {
 
   private buildNormalised(): string {
     let s = this.scheme + "://" + lowerSlice(this.value, this.hostStart, this.hostEnd);
-    if (this.port >= 0 && this.port != defaultPort(this.scheme)) s += ":" + this.port.toString();
+    if (this.port >= 0 && this.port != defaultPort(this.scheme)) s += ":" + decimal(this.port);
     return s;
   }
 }

@@ -5,7 +5,7 @@ import { JsonKind, JsonValue } from "../json/value";
 import { Regex } from "../regex/index";
 import { CorsConfig, Mode, OnDisallowed } from "./types";
 import { Diagnostics, editDistance, indexPath, quote } from "./messages";
-import { asciiLower, asciiUpper } from "../ascii";
+import { asciiLower, asciiUpper, decimal } from "../ascii";
 import { checkOrigin } from "./origins";
 import { checkPattern } from "./patterns";
 import { checkMaxAge } from "./duration";
@@ -123,7 +123,7 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       else {
         c.maxAge = <i32>d.seconds; // checkMaxAge: 0 … 2147483647
         if (d.seconds > MAX_AGE_WARN) {
-          diag.warn(path, c.maxAge.toString() + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
+          diag.warn(path, decimal(c.maxAge) + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
         }
       }
     } else if (key == "allow_private_network") {

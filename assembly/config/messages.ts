@@ -1,6 +1,6 @@
 // Collecting errors and warnings, each `key.path[i]: message`, and quoting values for messages.
 
-import { hexDigit } from "../ascii";
+import { decimal, hexDigit } from "../ascii";
 
 /** Values longer than this are cut in messages (an origin may be 2048 bytes; a log line should stay short). */
 const QUOTE_MAX: i32 = 200;
@@ -18,7 +18,7 @@ export function quote(s: string): string {
   at += 2;
   for (let i = 0; i < limit; i++) at = writeEscaped(at, s.charCodeAt(i));
   store<u16>(at, 0x22);
-  if (n > QUOTE_MAX) return out + "\u2026 (" + n.toString() + " characters)";
+  if (n > QUOTE_MAX) return out + "\u2026 (" + decimal(n) + " characters)";
   return out;
 }
 
@@ -71,7 +71,7 @@ export function keyPath(prefix: string, key: string): string {
 
 /** `path[i]`. */
 export function indexPath(path: string, i: i32): string {
-  return path + "[" + i.toString() + "]";
+  return path + "[" + decimal(i) + "]";
 }
 
 /** Levenshtein distance, bounded inputs (keys); used for "did you mean" on unknown keys. */

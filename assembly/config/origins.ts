@@ -3,7 +3,7 @@
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
 import { quote } from "./messages";
-import { asciiLower, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
+import { asciiLower, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -267,7 +267,7 @@ const ORIGIN_SHAPE = "an origin is scheme://host[:port], e.g. \"https://app.exam
 export function checkOrigin(s: string): OriginCheck {
   const r = new OriginCheck();
   if (s.length > MAX_ORIGIN_BYTES) {
-    r.problem = quote(s) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes; no browser sends such an Origin";
+    r.problem = quote(s) + " is longer than " + decimal(MAX_ORIGIN_BYTES) + " bytes; no browser sends such an Origin";
     return r;
   }
   const cp = characterProblem(s);
@@ -305,7 +305,7 @@ export function checkOrigin(s: string): OriginCheck {
       r.problem = quote(s) + " has a bad port " + quote(p.portText) + "; a port is 1-65535 without leading zeros";
       return r;
     }
-    if (port != defaultPort(scheme)) portSuffix = ":" + port.toString();
+    if (port != defaultPort(scheme)) portSuffix = ":" + decimal(port);
   }
   r.scheme = scheme;
   r.normalized = scheme + "://" + host + portSuffix;

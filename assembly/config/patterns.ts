@@ -6,7 +6,7 @@
 
 import { OriginPattern, PortRule } from "./types";
 import { quote } from "./messages";
-import { asciiLower } from "../ascii";
+import { asciiLower, decimal } from "../ascii";
 import {
   characterProblem, defaultPort, MAX_ORIGIN_BYTES, parseIPv6, parsePort, regularHostProblem, schemeValid,
   serializeIPv6, splitOrigin,
@@ -56,7 +56,7 @@ export function checkPattern(source: string): PatternCheck {
     return r;
   }
   if (source.length > MAX_ORIGIN_BYTES) {
-    r.problem = quote(source) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes";
+    r.problem = quote(source) + " is longer than " + decimal(MAX_ORIGIN_BYTES) + " bytes";
     return r;
   }
   const cp = characterProblem(source);

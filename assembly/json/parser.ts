@@ -6,7 +6,7 @@
 // (see JsonNumber); duplicate object keys are kept (the caller decides), in document order.
 
 import { JsonKind, JsonMember, JsonNumber, JsonResult, JsonValue } from "./value";
-import { hexValue } from "../ascii";
+import { decimal, hexValue } from "../ascii";
 
 export const MAX_DEPTH: i32 = 64;
 /** Exponents are saturated here while classifying numbers (far beyond anything that fits an i64). */
@@ -34,7 +34,7 @@ class Parser {
   fail(offset: i32, what: string): JsonValue | null {
     if (this.errorOffset < 0) {
       this.errorOffset = offset;
-      this.error = "at offset " + offset.toString() + ": " + what;
+      this.error = "at offset " + decimal(offset) + ": " + what;
     }
     return null;
   }
@@ -106,7 +106,7 @@ class Parser {
 
   parseArray(depth: i32): JsonValue | null {
     const start = this.pos;
-    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + MAX_DEPTH.toString() + " levels");
+    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + decimal(MAX_DEPTH) + " levels");
     this.pos++; // [
     const v = new JsonValue();
     v.kind = JsonKind.Array;
@@ -128,7 +128,7 @@ class Parser {
 
   parseObject(depth: i32): JsonValue | null {
     const start = this.pos;
-    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + MAX_DEPTH.toString() + " levels");
+    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + decimal(MAX_DEPTH) + " levels");
     this.pos++; // {
     const v = new JsonValue();
     v.kind = JsonKind.Object;

@@ -5,7 +5,7 @@
 // and every node carries its compiled program size (saturating), so a repetition that would blow the
 // program past MAX_PROGRAM is rejected here, at the position of its operator, before anything is expanded.
 
-import { hexValue } from "../ascii";
+import { decimal, hexValue } from "../ascii";
 
 /** Longest accepted pattern, in UTF-16 code units. */
 export const MAX_SOURCE: i32 = 4096;
@@ -249,7 +249,7 @@ class Parser {
   fail(at: i32, what: string): void {
     if (this.errorPos < 0) {
       this.errorPos = at;
-      this.error = "at position " + at.toString() + ": " + what;
+      this.error = "at position " + decimal(at) + ": " + what;
     }
   }
 
@@ -303,7 +303,7 @@ class Parser {
       cat.children.push(node);
       size += node.size;
       if (size > <i64>(MAX_PROGRAM - 1)) { // leave room for the final match instruction
-        this.fail(atomPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+        this.fail(atomPos, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
         break;
       }
     }
@@ -357,7 +357,7 @@ class Parser {
       else if (c == 0x7b /* { */ && this.tryBraces()) {
         mn = this.repMin; mx = this.repMax;
         if (mn > MAX_REPEAT || mx > MAX_REPEAT) {
-          this.fail(opPos, "repetition count too large (at most " + MAX_REPEAT.toString() + ")");
+          this.fail(opPos, "repetition count too large (at most " + decimal(MAX_REPEAT) + ")");
           return node;
         }
         if (mx != -1 && mx < mn) {
@@ -382,7 +382,7 @@ class Parser {
       r.children.push(node);
       r.size = repeatSize(node.size, mn, mx);
       if (r.size > MAX_PROGRAM - 1) {
-        this.fail(opPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+        this.fail(opPos, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
         return node;
       }
       node = r;
@@ -443,7 +443,7 @@ class Parser {
   parseGroup(depth: i32): Node {
     const open = this.pos;
     if (depth >= MAX_DEPTH) {
-      this.fail(open, "groups nested too deeply (at most " + MAX_DEPTH.toString() + ")");
+      this.fail(open, "groups nested too deeply (at most " + decimal(MAX_DEPTH) + ")");
       return Node.leaf(NodeKind.Empty, 0);
     }
     this.pos++; // (
@@ -666,7 +666,7 @@ class Parser {
 export function parse(source: string): ParseResult {
   const res = new ParseResult();
   if (source.length > MAX_SOURCE) {
-    res.error = "at position " + MAX_SOURCE.toString() + ": pattern too long (at most " + MAX_SOURCE.toString() + " characters)";
+    res.error = "at position " + decimal(MAX_SOURCE) + ": pattern too long (at most " + decimal(MAX_SOURCE) + " characters)";
     return res;
   }
   const p = new Parser(source);
@@ -680,7 +680,7 @@ export function parse(source: string): ParseResult {
     p.fail(p.pos, "unmatched )");
   }
   if (!p.failed && node.size > MAX_PROGRAM - 1) {
-    p.fail(0, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+    p.fail(0, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
   }
   if (p.failed) {
     res.error = p.error;
