@@ -135,12 +135,10 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       if (b.ok) c.preflightContinue = b.value;
     } else if (key == "preflight_status") {
       let ok = false;
-      if (v.kind == JsonKind.Number) {
-        const num = v.num!;
-        if (num.integral && num.fitsI64 && (num.intValue == 200 || num.intValue == 204)) {
-          c.preflightStatus = <u32>num.intValue;
-          ok = true;
-        }
+      const num = v.num; // set on numbers only
+      if (num !== null && num.integral && num.fitsI64 && (num.intValue == 200 || num.intValue == 204)) {
+        c.preflightStatus = <u32>num.intValue;
+        ok = true;
       }
       if (!ok) diag.error(path, "must be 200 or 204, got " + describeValue(v));
     } else if (key == "on_disallowed") {
@@ -222,8 +220,8 @@ function parsePatterns(c: CorsConfig, v: JsonValue, path: string, credentials: b
     const s = list.values[i];
     const p = indexPath(path, i);
     const r = checkPattern(s);
-    if (r.problem.length > 0) { diag.error(p, r.problem); continue; }
-    const pat = r.pattern!;
+    const pat = r.pattern; // null exactly when there is a problem
+    if (pat === null) { diag.error(p, r.problem); continue; }
     if (r.trailingSlash) diag.warn(p, quote(s) + ": the trailing \"/\" was dropped (an origin has no path)");
     if (credentials) {
       if (pat.matchesAll) {

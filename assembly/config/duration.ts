@@ -16,8 +16,8 @@ const DURATION_HINT = "write whole seconds (e.g. 600) or a duration string of ho
 
 export function checkMaxAge(v: JsonValue): DurationCheck {
   const r = new DurationCheck();
-  if (v.kind == JsonKind.Number) {
-    const num = v.num!;
+  const num = v.num; // set on numbers only
+  if (num !== null) {
     if (num.negative) { r.problem = num.text + " is negative; " + DURATION_HINT; return r; }
     if (!num.integral) { r.problem = num.text + " is not a whole number of seconds; " + DURATION_HINT; return r; }
     if (!num.fitsI64 || num.intValue > MAX_AGE_LIMIT) {

@@ -8,7 +8,10 @@ export function describeValue(v: JsonValue): string {
   switch (v.kind) {
     case JsonKind.Null: return "null";
     case JsonKind.Bool: return v.boolValue ? "boolean true" : "boolean false";
-    case JsonKind.Number: return "number " + v.num!.text;
+    case JsonKind.Number: {
+      const num = v.num; // set on every number (json/parser.ts); tested instead of asserted with `!`
+      return num !== null ? "number " + num.text : "number";
+    }
     case JsonKind.String: return "string " + quote(v.str);
     default: return kindName(v.kind);
   }
