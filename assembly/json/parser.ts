@@ -239,9 +239,10 @@ class Parser {
     this.pos = end + 1;
     const start = open + 1;
     if (!escapes) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(end - start));
-    // Pass 2: decode escapes into UTF-16 (never more code units than bytes).
-    const buf = new Uint16Array(end - start);
-    let n = 0;
+    // Pass 2: decode escapes into UTF-16, straight into a new string with room for one code unit per input byte
+    // (no byte yields more than one), shrunk to what was written (no typed array: docs/size.md).
+    const out = changetype<usize>(__new(<usize>(end - start) << 1, idof<string>()));
+    let dst = out;
     let j = start;
     while (j < end) {
       const c = this.at(j);
@@ -250,9 +251,9 @@ class Parser {
         if (e == 0x75) {
           const u = this.hex4(j + 2);
           const lo = u >= 0xd800 && u <= 0xdbff && this.at(j + 6) == 0x5c && this.at(j + 7) == 0x75 ? this.hex4(j + 8) : -1;
-          buf[n++] = <u16>u;
+          store<u16>(dst, <u16>u); dst += 2;
           if (lo >= 0xdc00 && lo <= 0xdfff) {
-            buf[n++] = <u16>lo;
+            store<u16>(dst, <u16>lo); dst += 2;
             j += 12;
           } else {
             j += 6;
@@ -265,11 +266,11 @@ class Parser {
         else if (e == 0x6e) ch = 0x0a;
         else if (e == 0x72) ch = 0x0d;
         else if (e == 0x74) ch = 0x09;
-        buf[n++] = <u16>ch;
+        store<u16>(dst, <u16>ch); dst += 2;
         j += 2;
         continue;
       }
-      if (c < 0x80) { buf[n++] = <u16>c; j++; continue; }
+      if (c < 0x80) { store<u16>(dst, <u16>c); dst += 2; j++; continue; }
       const len = this.utf8Len(j);
       let cp: i32;
       if (len == 2) cp = ((c & 0x1f) << 6) | (this.at(j + 1) & 0x3f);
@@ -277,14 +278,14 @@ class Parser {
       else cp = ((c & 0x07) << 18) | ((this.at(j + 1) & 0x3f) << 12) | ((this.at(j + 2) & 0x3f) << 6) | (this.at(j + 3) & 0x3f);
       if (cp >= 0x10000) {
         cp -= 0x10000;
-        buf[n++] = <u16>(0xd800 + (cp >> 10));
-        buf[n++] = <u16>(0xdc00 + (cp & 0x3ff));
+        store<u16>(dst, <u16>(0xd800 + (cp >> 10))); dst += 2;
+        store<u16>(dst, <u16>(0xdc00 + (cp & 0x3ff))); dst += 2;
       } else {
-        buf[n++] = <u16>cp;
+        store<u16>(dst, <u16>cp); dst += 2;
       }
       j += len > 0 ? len : 1;
     }
-    return String.UTF16.decodeUnsafe(buf.dataStart, <usize>n << 1);
+    return changetype<string>(__renew(out, dst - out));
   }
 
   parseNumber(): JsonValue | null {
