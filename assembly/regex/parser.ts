@@ -85,7 +85,7 @@ function addRange(r: Array<i32>, lo: i32, hi: i32): void {
 
 /** Ascending in-place heapsort (O(n log n), no recursion, no allocation). Same order as `Array#sort()` on
  *  i64 keys; a few hundred bytes instead of the standard library's TimSort (~1.2 KB, docs/size.md). */
-function sortI64(a: Array<i64>): void {
+function sortI64(a: StaticArray<i64>): void {
   const n = a.length;
   for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(a, start, n);
   for (let end = n - 1; end > 0; end--) {
@@ -96,7 +96,7 @@ function sortI64(a: Array<i64>): void {
   }
 }
 
-function siftDown(a: Array<i64>, root: i32, n: i32): void {
+function siftDown(a: StaticArray<i64>, root: i32, n: i32): void {
   const v = unchecked(a[root]);
   let i = root;
   while (true) {
@@ -113,12 +113,14 @@ function siftDown(a: Array<i64>, root: i32, n: i32): void {
 /** Sorts and merges a flat range list (O(n log n): a class may list ~2000 ranges). */
 export function normalizeRanges(r: Array<i32>): Array<i32> {
   const n = r.length >> 1;
-  const keys = new Array<i64>(n);
-  for (let i = 0; i < n; i++) keys[i] = (<i64>r[2 * i] << 32) | <i64>r[2 * i + 1];
+  // a StaticArray read and written within its length (unchecked): no Array<i64> instantiation for this one use
+  const keys = new StaticArray<i64>(n);
+  for (let i = 0; i < n; i++) unchecked(keys[i] = (<i64>r[2 * i] << 32) | <i64>r[2 * i + 1]);
   sortI64(keys);
   const out = new Array<i32>();
   for (let i = 0; i < n; i++) {
-    const lo = <i32>(keys[i] >> 32), hi = <i32>(keys[i] & 0xffffffff);
+    const key = unchecked(keys[i]);
+    const lo = <i32>(key >> 32), hi = <i32>(key & 0xffffffff);
     const m = out.length;
     if (m > 0 && lo <= out[m - 1] + 1) {
       if (hi > out[m - 1]) out[m - 1] = hi;
