@@ -171,9 +171,9 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
   const firstAt = new Map<string, i32>();
   let star = false;
   let others = 0;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") {
       star = true;
@@ -215,9 +215,9 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
 function parsePatterns(c: CorsConfig, v: JsonValue, path: string, credentials: bool, diag: Diagnostics): void {
   const list = readStringList(v, path, diag);
   if (list === null) return;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     const r = checkPattern(s);
     const pat = r.pattern; // null exactly when there is a problem
@@ -237,9 +237,9 @@ function parsePatterns(c: CorsConfig, v: JsonValue, path: string, credentials: b
 function parseRegexes(c: CorsConfig, v: JsonValue, path: string, diag: Diagnostics): void {
   const list = readStringList(v, path, diag);
   if (list === null) return;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s.length == 0) { diag.error(p, "is an empty regex; it would match nothing"); continue; }
     const r = Regex.compile(s);
@@ -262,10 +262,10 @@ function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnos
   const seen = new Map<string, i32>(); // a set (value unused): one string-keyed instantiation (docs/size.md)
   let star = false;
   let others = 0;
-  let bad = false;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) { bad = true; continue; }
-    const s = list.values[i];
+  let bad = !list.complete;
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
     const tp = tokenProblem(s);
@@ -297,9 +297,9 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
   const out = new Array<string>();
   const seen = new Map<string, i32>(); // a set, as in parseTokenList
   let star = false;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
     if (s == "null") { if (!seen.has("null")) { seen.set("null", 0); out.push("null"); } continue; }

@@ -17,13 +17,15 @@ export function describeValue(v: JsonValue): string {
   }
 }
 
-/** An array of strings: `values[i]` is valid when `ok[i]`; wrong-typed elements are reported. */
+/** The string elements of an array, `values[k]` at index `at[k]` of the array (wrong-typed elements are reported
+ *  and left out); `complete` when every element was a string. */
 export class StringList {
   values: Array<string> = [];
-  ok: Array<bool> = [];
+  at: Array<i32> = [];
+  complete: bool = true;
 }
 
-/** null (reported) when `v` is not an array; otherwise every element, non-strings reported at `path[i]`. */
+/** null (reported) when `v` is not an array; otherwise its strings, non-strings reported at `path[i]`. */
 export function readStringList(v: JsonValue, path: string, diag: Diagnostics): StringList | null {
   if (v.kind != JsonKind.Array) {
     diag.error(path, "must be an array of strings, got " + describeValue(v) + (v.kind == JsonKind.String ? "; write [" + quote(v.str) + "]" : ""));
@@ -34,11 +36,10 @@ export function readStringList(v: JsonValue, path: string, diag: Diagnostics): S
     const item = v.items[i];
     if (item.kind == JsonKind.String) {
       out.values.push(item.str);
-      out.ok.push(true);
+      out.at.push(i);
     } else {
       diag.error(indexPath(path, i), "must be a string, got " + describeValue(item));
-      out.values.push("");
-      out.ok.push(false);
+      out.complete = false;
     }
   }
   return out;
