@@ -48,6 +48,14 @@ export function decimal(v: i32): string {
   return out;
 }
 
+/** The one-unit string of `c`, as `String.fromCharCode(c)` (whose optional surrogate argument makes every call
+ *  site go through a varargs wrapper). */
+export function charText(c: i32): string {
+  const out = changetype<string>(__new(2, idof<string>()));
+  store<u16>(changetype<usize>(out), <u16>c);
+  return out;
+}
+
 /** The value of the hex digit `c` (either case), or -1. */
 export function hexValue(c: i32): i32 {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;

@@ -3,7 +3,7 @@
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
 import { quote } from "./messages";
-import { asciiLower, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
+import { asciiLower, charText, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -126,7 +126,7 @@ export function regularHostProblem(host: string): string {
     }
     if (isAlpha(c) || isDigit(c) || c == 0x2d || c == 0x5f) { labelLen++; continue; }
     if (c == 0x2a) return "has '*' in the host";
-    return "has '" + String.fromCharCode(c) + "' in the host; a host is letters, digits, '-', '_' and dots";
+    return "has '" + charText(c) + "' in the host; a host is letters, digits, '-', '_' and dots";
   }
   return "";
 }

@@ -6,7 +6,7 @@
 
 import { OriginPattern, PortRule } from "./types";
 import { quote } from "./messages";
-import { asciiLower, decimal } from "../ascii";
+import { asciiLower, charText, decimal } from "../ascii";
 import {
   characterProblem, defaultPort, MAX_ORIGIN_BYTES, parseIPv6, parsePort, regularHostProblem, schemeValid,
   serializeIPv6, splitOrigin,
@@ -38,7 +38,7 @@ function regexSuggestion(scheme: string, hostPattern: string): string {
     const c = hostPattern.charCodeAt(i);
     if (c == 0x2e) out += "\\.";
     else if (c == 0x2a) out += "[a-z0-9-]+";
-    else out += String.fromCharCode(c);
+    else out += charText(c);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 // (see JsonNumber); duplicate object keys are kept (the caller decides), in document order.
 
 import { JsonKind, JsonMember, JsonNumber, JsonResult, JsonValue } from "./value";
-import { decimal, hexValue } from "../ascii";
+import { charText, decimal, hexValue } from "../ascii";
 
 export const MAX_DEPTH: i32 = 64;
 /** Exponents are saturated here while classifying numbers (far beyond anything that fits an i64). */
@@ -19,7 +19,7 @@ function hex2(b: u32): string {
 
 /** `'x'` for printable ASCII, else the byte in hex. */
 function describeByte(b: u32): string {
-  if (b >= 0x21 && b <= 0x7e) return "'" + String.fromCharCode(b) + "'";
+  if (b >= 0x21 && b <= 0x7e) return "'" + charText(b) + "'";
   if (b == 0x20) return "a space";
   return "byte " + hex2(b);
 }
@@ -224,7 +224,7 @@ class Parser {
           continue;
         }
         if (e < 0) { this.fail(open, "unterminated string"); return null; }
-        this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? String.fromCharCode(e) : describeByte(<u32>e)));
+        this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? charText(e) : describeByte(<u32>e)));
         return null;
       }
       if (c >= 0x80) {

@@ -5,7 +5,7 @@
 // and every node carries its compiled program size (saturating), so a repetition that would blow the
 // program past MAX_PROGRAM is rejected here, at the position of its operator, before anything is expanded.
 
-import { decimal, hexValue } from "../ascii";
+import { charText, decimal, hexValue } from "../ascii";
 
 /** Longest accepted pattern, in UTF-16 code units. */
 export const MAX_SOURCE: i32 = 4096;
@@ -405,7 +405,7 @@ class Parser {
     if (c == 0x5e /* ^ */) { this.pos++; return Node.leaf(NodeKind.BeginText, 0); }
     if (c == 0x24 /* $ */) { this.pos++; return Node.leaf(NodeKind.EndText, 0); }
     if (c == 0x2a || c == 0x2b || c == 0x3f) {
-      this.fail(start, "missing argument to repetition operator " + String.fromCharCode(c));
+      this.fail(start, "missing argument to repetition operator " + charText(c));
       return Node.leaf(NodeKind.Empty, 0);
     }
     if (c == 0x7b /* { */) {
@@ -550,7 +550,7 @@ class Parser {
           break;
         }
         if (hi < lo) {
-          this.fail(itemPos, "invalid character class range: " + String.fromCharCode(lo) + "-" + String.fromCharCode(hi));
+          this.fail(itemPos, "invalid character class range: " + charText(lo) + "-" + charText(hi));
           break;
         }
         addRange(r, lo, hi);
@@ -634,7 +634,7 @@ class Parser {
         return;
       }
       case 0x62: case 0x42: case 0x41: case 0x7a: { // b B A z
-        if (inClass) { this.fail(at, "invalid escape \\" + String.fromCharCode(c) + " inside a character class"); return; }
+        if (inClass) { this.fail(at, "invalid escape \\" + charText(c) + " inside a character class"); return; }
         this.escKind = EscKind.Assert;
         this.escAssert = c == 0x62 ? NodeKind.WordB : c == 0x42 ? NodeKind.NotWordB : c == 0x41 ? NodeKind.BeginText : NodeKind.EndText;
         return;
@@ -658,7 +658,7 @@ class Parser {
         this.fail(at, "octal escapes are not supported; use \\x00");
         return;
       default:
-        this.fail(at, "invalid escape \\" + String.fromCharCode(c));
+        this.fail(at, "invalid escape \\" + charText(c));
         return;
     }
   }
