@@ -6,7 +6,7 @@ import { foldHash, equalsFolded, lowerSlice } from "../ascii";
 
 export class NameSet {
   /** Lower-cased members, in insertion order (for the canonical dump). */
-  readonly names: Array<string> = [];
+  readonly names: Array<string> = new Array<string>();
   private slots: StaticArray<i32> = new StaticArray<i32>(8); // index into names + 1; 0 = empty
   private hashes: StaticArray<u32> = new StaticArray<u32>(8);
   private mask: u32 = 7;

@@ -25,8 +25,8 @@ export class Policy {
   /** "null" listed explicitly in allow_origins. */
   allowNull: bool = false;
   patterns: PatternTrie = new PatternTrie();
-  regexes: Array<Regex> = [];
-  regexSources: Array<string> = [];
+  regexes: Array<Regex> = new Array<Regex>();
+  regexSources: Array<string> = new Array<string>();
 
   // ── methods and request headers (spec §2.5, §2.6) ─────────────────────────────────────────────
   anyMethod: bool = false;
@@ -67,11 +67,11 @@ export class Policy {
 
   // ── local-reply header lists that do not depend on the request (spec §2.5: "reject = 403") ──
   /** 403 to a preflight: content-type + the preflight Vary. */
-  forbiddenPreflightHeaders: Array<HeaderPair> = [];
+  forbiddenPreflightHeaders: Array<HeaderPair> = new Array<HeaderPair>();
   /** 403 to an actual request: content-type (+ Vary: Origin unless literal `*`). */
-  forbiddenActualHeaders: Array<HeaderPair> = [];
+  forbiddenActualHeaders: Array<HeaderPair> = new Array<HeaderPair>();
   /** on_disallowed strip: the preflight status with no grant, only the Vary. */
-  strippedPreflightHeaders: Array<HeaderPair> = [];
+  strippedPreflightHeaders: Array<HeaderPair> = new Array<HeaderPair>();
 
   /** Whether a well-formed / null / malformed origin is allowed by allow_origins, patterns or regexes. */
   originAllowed(o: ParsedOrigin): bool {

@@ -73,11 +73,11 @@ class TrieNode {
 export class PatternTrie {
   private root: TrieNode = new TrieNode("", 0);
   /** `scheme://*[:ports]` patterns: any host. */
-  private anyHost: Array<PatternLeaf> = [];
+  private anyHost: Array<PatternLeaf> = new Array<PatternLeaf>();
   /** Pattern `*` alone: any well-formed origin (never `null`, never a malformed value: spec §3). */
   matchesAll: bool = false;
   /** Every pattern, for the canonical dump. */
-  readonly leaves: Array<PatternLeaf> = [];
+  readonly leaves: Array<PatternLeaf> = new Array<PatternLeaf>();
 
   get isEmpty(): bool { return this.leaves.length == 0 && !this.matchesAll; }
 
@@ -102,11 +102,11 @@ export class PatternTrie {
     }
     if (p.subdomains) {
       let sub = node.sub;
-      if (sub === null) { sub = []; node.sub = sub; }
+      if (sub === null) { sub = new Array<PatternLeaf>(); node.sub = sub; }
       sub.push(leaf);
     } else {
       let exact = node.exact;
-      if (exact === null) { exact = []; node.exact = exact; }
+      if (exact === null) { exact = new Array<PatternLeaf>(); node.exact = exact; }
       exact.push(leaf);
     }
   }

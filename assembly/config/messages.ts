@@ -52,8 +52,8 @@ function writeEscaped(at: usize, c: i32): usize {
 
 /** Collects problems for one parse. Paths are prefixed (e.g. `_rules_[1].`) by the caller. */
 export class Diagnostics {
-  errors: Array<string> = [];
-  warnings: Array<string> = [];
+  errors: Array<string> = new Array<string>();
+  warnings: Array<string> = new Array<string>();
 
   error(path: string, message: string): void {
     this.errors.push(path.length > 0 ? path + ": " + message : message);

@@ -141,7 +141,7 @@ export function checkPattern(source: string): PatternCheck {
     // A list that is exactly the scheme's default port is the same as no port.
     if (p.portRule == PortRule.List && p.ports.length == 1 && <i32>p.ports[0] == defaultPort(scheme)) {
       p.portRule = PortRule.DefaultOnly;
-      p.ports = [];
+      p.ports = new Array<u32>();
     }
   }
   r.pattern = p;

@@ -20,8 +20,8 @@ export function describeValue(v: JsonValue): string {
 /** The string elements of an array, `values[k]` at index `at[k]` of the array (wrong-typed elements are reported
  *  and left out); `complete` when every element was a string. */
 export class StringList {
-  values: Array<string> = [];
-  at: Array<i32> = [];
+  values: Array<string> = new Array<string>();
+  at: Array<i32> = new Array<i32>();
   complete: bool = true;
 }
 

@@ -31,8 +31,8 @@ export class JsonValue {
   boolValue: bool = false;
   num: JsonNumber | null = null;
   str: string = "";
-  items: Array<JsonValue> = [];
-  members: Array<JsonMember> = [];
+  items: Array<JsonValue> = new Array<JsonValue>();
+  members: Array<JsonMember> = new Array<JsonMember>();
 
   /** The first member with this key, or null. */
   get(key: string): JsonValue | null {

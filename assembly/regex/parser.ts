@@ -39,8 +39,8 @@ export class Node {
   c: i32 = 0;
   min: i32 = 0;
   max: i32 = 0;
-  children: Array<Node> = [];
-  ranges: Array<i32> = [];
+  children: Array<Node> = new Array<Node>();
+  ranges: Array<i32> = new Array<i32>();
   /** Compiled size in instructions, saturated at MAX_PROGRAM + 1. */
   size: i32 = 0;
 
@@ -240,7 +240,7 @@ class Parser {
   // escape scratch
   escKind: EscKind = EscKind.Char;
   escChar: i32 = 0;
-  escRanges: Array<i32> = [];
+  escRanges: Array<i32> = new Array<i32>();
   escAssert: NodeKind = NodeKind.Empty;
 
   constructor(src: string) {
