@@ -3,7 +3,7 @@
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
 import { quote } from "./messages";
-import { asciiLower, charText, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
+import { asciiLower, charAt, charText, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -131,90 +131,91 @@ export function regularHostProblem(host: string): string {
   return "";
 }
 
-/** The WHATWG URL IPv6 parser (without brackets): eight pieces, or null. */
-export function parseIPv6(s: string): Array<i32> | null {
-  const n = s.length;
-  if (n == 0 || n > 64) return null;
-  const pieces = new Array<i32>(8);
-  for (let k = 0; k < 8; k++) pieces[k] = 0;
+/** The WHATWG URL IPv6 parser over `s[start, end)` (the text between the brackets): true and the eight pieces in
+ *  `pieces`, or false. It allocates nothing: the request path checks an Origin's IPv6 literal with it too
+ *  (compile/origin.ts), so both sides accept the same addresses. */
+export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i32>): bool {
+  const n = end;
+  if (n - start <= 0 || n - start > 64) return false;
+  for (let k = 0; k < 8; k++) unchecked(pieces[k] = 0);
   let pieceIndex = 0;
   let compress = -1;
-  let i = 0;
-  if (s.charCodeAt(0) == 0x3a) {
-    if (s.charCodeAt(1) != 0x3a) return null;
-    i = 2;
+  let i = start;
+  if (charAt(s, i) == 0x3a) {
+    if (i + 1 >= n || charAt(s, i + 1) != 0x3a) return false;
+    i += 2;
     pieceIndex = 1;
     compress = 1;
   }
   while (i < n) {
-    if (pieceIndex == 8) return null;
-    if (s.charCodeAt(i) == 0x3a) {
-      if (compress != -1) return null;
+    if (pieceIndex == 8) return false;
+    if (charAt(s, i) == 0x3a) {
+      if (compress != -1) return false;
       i++;
       pieceIndex++;
       compress = pieceIndex;
       continue;
     }
     let value = 0, len = 0;
-    while (len < 4 && i < n && hexValue(s.charCodeAt(i)) >= 0) {
-      value = value * 16 + hexValue(s.charCodeAt(i));
+    while (len < 4 && i < n && hexValue(charAt(s, i)) >= 0) {
+      value = value * 16 + hexValue(charAt(s, i));
       i++;
       len++;
     }
-    if (i < n && s.charCodeAt(i) == 0x2e) {
-      if (len == 0) return null;
+    if (i < n && charAt(s, i) == 0x2e) {
+      if (len == 0) return false;
       i -= len;
-      if (pieceIndex > 6) return null;
+      if (pieceIndex > 6) return false;
       let numbersSeen = 0;
       while (i < n) {
         let v4 = -1;
         if (numbersSeen > 0) {
-          if (s.charCodeAt(i) == 0x2e && numbersSeen < 4) i++;
-          else return null;
+          if (charAt(s, i) == 0x2e && numbersSeen < 4) i++;
+          else return false;
         }
-        if (i >= n || !isDigit(s.charCodeAt(i))) return null;
-        while (i < n && isDigit(s.charCodeAt(i))) {
-          const d = s.charCodeAt(i) - 0x30;
+        if (i >= n || !isDigit(charAt(s, i))) return false;
+        while (i < n && isDigit(charAt(s, i))) {
+          const d = <i32>charAt(s, i) - 0x30;
           if (v4 == -1) v4 = d;
-          else if (v4 == 0) return null;
+          else if (v4 == 0) return false;
           else v4 = v4 * 10 + d;
-          if (v4 > 255) return null;
+          if (v4 > 255) return false;
           i++;
         }
-        pieces[pieceIndex] = pieces[pieceIndex] * 256 + v4;
+        unchecked(pieces[pieceIndex] = pieces[pieceIndex] * 256 + v4);
         numbersSeen++;
         if (numbersSeen == 2 || numbersSeen == 4) pieceIndex++;
       }
-      if (numbersSeen != 4) return null;
+      if (numbersSeen != 4) return false;
       break;
-    } else if (i < n && s.charCodeAt(i) == 0x3a) {
+    } else if (i < n && charAt(s, i) == 0x3a) {
       i++;
-      if (i >= n) return null;
+      if (i >= n) return false;
     } else if (i < n) {
-      return null;
+      return false;
     }
-    if (pieceIndex >= 8) return null;
-    pieces[pieceIndex] = value;
+    if (pieceIndex >= 8) return false;
+    unchecked(pieces[pieceIndex] = value);
     pieceIndex++;
   }
   if (compress != -1) {
     let swaps = pieceIndex - compress;
     pieceIndex = 7;
     while (pieceIndex != 0 && swaps > 0) {
-      const t = pieces[pieceIndex];
-      pieces[pieceIndex] = pieces[compress + swaps - 1];
-      pieces[compress + swaps - 1] = t;
+      const t = unchecked(pieces[pieceIndex]);
+      unchecked(pieces[pieceIndex] = pieces[compress + swaps - 1]);
+      unchecked(pieces[compress + swaps - 1] = t);
       pieceIndex--;
       swaps--;
     }
   } else if (pieceIndex != 8) {
-    return null;
+    return false;
   }
-  return pieces;
+  return true;
 }
 
 /** WHATWG serialisation of eight pieces, with brackets (what a browser puts in an Origin). */
-export function serializeIPv6(pieces: Array<i32>): string {
+export function serializeIPv6(pieces: StaticArray<i32>): string {
   let bestStart = -1, bestLen = 1;
   let k = 0;
   while (k < 8) {
@@ -290,8 +291,8 @@ export function checkOrigin(s: string): OriginCheck {
   const scheme = asciiLower(p.scheme);
   let host: string;
   if (p.host.charCodeAt(0) == 0x5b) {
-    const pieces = parseIPv6(p.host.substring(1, p.host.length - 1));
-    if (pieces === null) { r.problem = quote(s) + " has an invalid IPv6 address"; return r; }
+    const pieces = new StaticArray<i32>(8);
+    if (!parseIPv6(p.host, 1, p.host.length - 1, pieces)) { r.problem = quote(s) + " has an invalid IPv6 address"; return r; }
     host = serializeIPv6(pieces);
   } else {
     const hp = regularHostProblem(p.host);

@@ -85,8 +85,8 @@ export function checkPattern(source: string): PatternCheck {
   if (host == "*") {
     p.anyHost = true;
   } else if (host.charCodeAt(0) == 0x5b) {
-    const pieces = parseIPv6(host.substring(1, host.length - 1));
-    if (pieces === null) { r.problem = quote(source) + " has an invalid IPv6 address"; return r; }
+    const pieces = new StaticArray<i32>(8);
+    if (!parseIPv6(host, 1, host.length - 1, pieces)) { r.problem = quote(source) + " has an invalid IPv6 address"; return r; }
     p.host = serializeIPv6(pieces);
   } else {
     let exact = host;
