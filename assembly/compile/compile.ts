@@ -1,10 +1,11 @@
 // CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
 
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
-import { asciiLower, decimal } from "../ascii";
+import { decimal } from "../ascii";
 import { Regex } from "../regex";
 import { HeaderPair } from "../header";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
+import { NameSet } from "./nameset";
 
 export function compilePolicy(config: CorsConfig): Policy {
   const p = new Policy();
@@ -16,7 +17,7 @@ export function compilePolicy(config: CorsConfig): Policy {
     const o = origins[i];
     if (o == "*") p.anyOriginLiteral = true;
     else if (o == "null") p.allowNull = true;
-    else p.exactOrigins.set(o, 0);
+    else p.exactOrigins.add(o);
   }
   const patterns = config.allowOriginPatterns;
   for (let i = 0; i < patterns.length; i++) p.patterns.add(patterns[i]);
@@ -32,7 +33,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   const methods = config.allowMethods;
   for (let i = 0; i < methods.length; i++) {
     if (methods[i] == "*") p.anyMethod = true;
-    else p.methods.set(methods[i], 0);
+    else p.methods.add(methods[i]);
   }
   p.acam = p.anyMethod ? "" : joinUnique(methods, false);
 
@@ -52,7 +53,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   const timing = config.timingAllowOrigins;
   for (let i = 0; i < timing.length; i++) {
     if (timing[i] == "*") p.timingAll = true;
-    else p.timingOrigins.set(timing[i], 0);
+    else p.timingOrigins.add(timing[i]);
   }
   p.hasTiming = p.timingAll || p.timingOrigins.size > 0;
 
@@ -81,13 +82,11 @@ export function compilePolicy(config: CorsConfig): Policy {
  *  (case-insensitively for header names). */
 function joinUnique(list: Array<string>, foldCase: bool): string {
   const kept = new Array<string>();
-  const seen = new Map<string, i32>(); // a set (value unused), as Policy's (docs/size.md)
+  const seen = new NameSet(foldCase); // header names are validated tokens: ASCII
   let len = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    const key = foldCase ? asciiLower(v) : v; // header names are validated tokens: ASCII
-    if (seen.has(key)) continue;
-    seen.set(key, 0);
+    if (!seen.add(v)) continue;
     kept.push(v);
     len += v.length;
   }

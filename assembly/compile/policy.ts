@@ -13,15 +13,12 @@ export const VARY_ORIGIN = "Origin";
 export const VARY_PREFLIGHT = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 export const FORBIDDEN_BODY = "Invalid CORS request";
 
-// The string sets below are `Map<string, i32>` (value unused, always 0), not `Set<string>`: the configuration
-// layer needs a string-keyed Map anyway, and one instantiation instead of two is ~500 bytes of module
-// (docs/size.md). A lookup is the same hash and probe either way.
 export class Policy {
   // ── origins (spec §3) ───────────────────────────────────────────────────────────────────────────
   /** allow_origins has "*": literal `ACAO: *` for everyone; the Origin is never parsed for the grant. */
   anyOriginLiteral: bool = false;
-  /** Normalised exact origins (hash lookup). */
-  exactOrigins: Map<string, i32> = new Map<string, i32>();
+  /** Normalised exact origins (hash lookup, byte-exact). */
+  exactOrigins: NameSet = new NameSet(false);
   /** "null" listed explicitly in allow_origins. */
   allowNull: bool = false;
   patterns: PatternTrie = new PatternTrie();
@@ -31,7 +28,7 @@ export class Policy {
   // ── methods and request headers (spec §2.5, §2.6) ─────────────────────────────────────────────
   anyMethod: bool = false;
   /** Configured methods, upper case (byte-exact comparison). */
-  methods: Map<string, i32> = new Map<string, i32>();
+  methods: NameSet = new NameSet(false);
   anyHeader: bool = false;
   /** Configured request-header names, lower case. */
   headers: NameSet = new NameSet();
@@ -49,7 +46,7 @@ export class Policy {
   privateNetwork: bool = false;
   /** timing_allow_origins: "*" present, and the exact normalised origins. */
   timingAll: bool = false;
-  timingOrigins: Map<string, i32> = new Map<string, i32>();
+  timingOrigins: NameSet = new NameSet(false);
   hasTiming: bool = false;
 
   // ── behaviour switches ────────────────────────────────────────────────────────────────────────

@@ -7,6 +7,7 @@ import { CorsConfig, Mode, OnDisallowed } from "./types";
 import { Diagnostics, editDistance, indexPath, quote } from "./messages";
 import { asciiLower, asciiUpper, decimal } from "../ascii";
 import { checkOrigin } from "./origins";
+import { NameSet } from "./nameset";
 import { checkPattern } from "./patterns";
 import { checkMaxAge } from "./duration";
 import { tokenProblem } from "./tokens";
@@ -93,16 +94,15 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
 
   // Duplicate keys: which one wins differs between JSON libraries, so neither is guessed (reported once, at the
   // second occurrence; the first one is still checked).
-  const seen = new Map<string, i32>();
+  const seen = new NameSet(false); // JSON keys are case-sensitive
+  const reported = new NameSet(false);
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     const key = m.key;
     if (key.length > 0 && key.charCodeAt(0) == 0x5f /* _ */) continue;
     const path = prefix + displayKey(key);
-    const count = seen.has(key) ? seen.get(key) : 0;
-    seen.set(key, count + 1);
-    if (count > 0) {
-      if (count == 1) diag.error(path, "appears more than once in the same object; keep one");
+    if (!seen.add(key)) {
+      if (reported.add(key)) diag.error(path, "appears more than once in the same object; keep one");
       continue;
     }
     const v = m.value;
@@ -179,7 +179,8 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const origins = new Array<string>();
-  const firstAt = new Map<string, i32>();
+  const seen = new NameSet(false); // the normalised origins, in the order of `origins`
+  const firstAt = new Array<i32>(); // firstAt[n]: the list index origins[n] came from
   let star = false;
   let others = 0;
   for (let k = 0; k < list.values.length; k++) {
@@ -211,12 +212,14 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
       }
       normalized = r.normalized;
     }
-    if (firstAt.has(normalized)) {
-      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, firstAt.get(normalized)) + " (after normalisation)");
+    const earlier = seen.indexOf(normalized);
+    if (earlier >= 0) {
+      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, firstAt[earlier]) + " (after normalisation)");
       continue;
     }
+    seen.add(normalized);
     origins.push(normalized);
-    firstAt.set(normalized, i);
+    firstAt.push(i);
   }
   if (star && others > 0) diag.warn(path, "\"*\" allows every origin: the other entries are redundant");
   c.allowAnyOriginLiteral = star;
@@ -270,7 +273,7 @@ function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnos
   if (list === null) return null;
   const what = methods ? "method name" : "header name";
   const out = new Array<string>();
-  const seen = new Map<string, i32>(); // a set (value unused): one string-keyed instantiation (docs/size.md)
+  const seen = new NameSet(!methods); // methods byte for byte, header names case-insensitively
   let star = false;
   let others = 0;
   let bad = !list.complete;
@@ -289,9 +292,7 @@ function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnos
         diag.warn(p, quote(s) + " was upper-cased to " + quote(kept) + " (methods are compared byte for byte: a page that sends " + quote(s) + " needs \"*\")");
       }
     }
-    const key = methods ? kept : asciiLower(s);
-    if (seen.has(key)) continue;
-    seen.set(key, 0);
+    if (!seen.add(kept)) continue;
     out.push(kept);
   }
   if (bad) return null;
@@ -306,14 +307,14 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const out = new Array<string>();
-  const seen = new Map<string, i32>(); // a set, as in parseTokenList
+  const seen = new NameSet(false);
   let star = false;
   for (let k = 0; k < list.values.length; k++) {
     const s = list.values[k];
     const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
-    if (s == "null") { if (!seen.has("null")) { seen.set("null", 0); out.push("null"); } continue; }
+    if (s == "null") { if (seen.add("null")) out.push("null"); continue; }
     const r = checkOrigin(s);
     if (r.problem.length > 0) {
       // checkOrigin points '*' users to allow_origin_patterns; Timing-Allow-Origin has only exact origins or "*".
@@ -323,7 +324,7 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
       continue;
     }
     if (r.trailingSlash) diag.warn(p, quote(s) + ": the trailing \"/\" was dropped (an origin has no path)");
-    if (!seen.has(r.normalized)) { seen.set(r.normalized, 0); out.push(r.normalized); }
+    if (seen.add(r.normalized)) out.push(r.normalized);
   }
   c.timingAllowOrigins = star ? ["*"] : out;
 }
