@@ -56,6 +56,13 @@ export function charText(c: i32): string {
   return out;
 }
 
+/** The last index `<= from` of the code unit `c` in `s`, or -1 (`s.lastIndexOf(char, from)` for a one-unit
+ *  search, without the standard library's general search and its varargs wrapper). */
+export function lastIndexOfChar(s: string, c: u32, from: i32): i32 {
+  for (let i = min(from, s.length - 1); i >= 0; i--) if (charAt(s, i) == c) return i;
+  return -1;
+}
+
 /** The value of the hex digit `c` (either case), or -1. */
 export function hexValue(c: i32): i32 {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;

@@ -4,7 +4,7 @@
 // A lookup walks the request host's labels right to left once, touching only the leaves on its path.
 
 import { OriginPattern, PortRule } from "../config/types";
-import { charAt, foldHash, equalsFolded, lowerSlice } from "../ascii";
+import { charAt, foldHash, equalsFolded, lastIndexOfChar, lowerSlice } from "../ascii";
 import { ParsedOrigin, defaultPort } from "./origin";
 
 /** Scheme + port part of one pattern. */
@@ -94,7 +94,7 @@ export class PatternTrie {
     } else {
       let end = host.length;
       while (true) {
-        const dot = end > 0 ? host.lastIndexOf(".", end - 1) : -1;
+        const dot = end > 0 ? lastIndexOfChar(host, 0x2e /* . */, end - 1) : -1;
         node = node.addChild(host.substring(dot + 1, end));
         if (dot < 0) break;
         end = dot;

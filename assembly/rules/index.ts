@@ -1,7 +1,7 @@
 // Higress `_rules_` matchers (spec §5, host-facts.md §6.3): pure functions, no host calls, never trap.
 // The filter decides WHICH rule kind applies and reads the properties; these only compare strings.
 
-import { charAt, lower } from "../ascii";
+import { charAt, lastIndexOfChar, lower } from "../ascii";
 
 /** Compares a[aFrom .. aFrom+n) with b[bFrom .. bFrom+n), ASCII case-insensitively. Ranges must be in bounds. */
 function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
@@ -18,9 +18,9 @@ function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n:
  * `example.com:80` → `example.com`, `::1` (bare IPv6) and `example.com:abc` / `example.com:` unchanged.
  */
 export function hostWithoutPort(authority: string): string {
-  const colon = authority.lastIndexOf(":");
+  const colon = lastIndexOfChar(authority, 0x3a /* : */, authority.length - 1);
   if (colon < 0) return authority;
-  const bracket = authority.lastIndexOf("]");
+  const bracket = lastIndexOfChar(authority, 0x5d /* ] */, authority.length - 1);
   if (bracket >= 0) {
     // IPv6 literal: only a `:` after the closing bracket starts a port
     if (bracket > colon) return authority;
@@ -84,7 +84,7 @@ export function serviceMatches(pattern: string, clusterName: string): bool {
   const portStart = p1 + 1;
   const portLen = p2 - portStart;
 
-  const colon = pattern.lastIndexOf(":");
+  const colon = lastIndexOfChar(pattern, 0x3a /* : */, pattern.length - 1);
   if (colon >= 0) {
     const pPortLen = pattern.length - colon - 1;
     if (colon == fqdnLen && pPortLen == portLen &&
