@@ -100,6 +100,22 @@ export function equalsFolded(s: string, start: i32, end: i32, lowerName: string)
   return true;
 }
 
+/** `a[aFrom, aFrom + n)` equals `b[bFrom, bFrom + n)` ignoring ASCII case; both ranges in bounds. */
+export function regionEqualsFolded(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (lower(charAt(a, aFrom + i)) != lower(charAt(b, bFrom + i))) return false;
+  }
+  return true;
+}
+
+/** `a[aFrom, aFrom + n)` equals `b[bFrom, bFrom + n)` code unit for code unit; both ranges in bounds. */
+export function regionEquals(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (charAt(a, aFrom + i) != charAt(b, bFrom + i)) return false;
+  }
+  return true;
+}
+
 /** ASCII lower case of `s[start, end)` (a new string only when something changes or a slice is asked for). */
 export function lowerSlice(s: string, start: i32, end: i32): string {
   let changed = false;

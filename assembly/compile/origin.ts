@@ -203,12 +203,3 @@ export function parseAuthority(a: string, out: Authority): bool {
   out.port = p;
   return out.hostEnd > 0;
 }
-
-/** Case-insensitive comparison of two ranges. */
-export function rangeEqualsFolded(a: string, as: i32, ae: i32, b: string, bs: i32, be: i32): bool {
-  if (ae - as != be - bs) return false;
-  for (let k = 0; k < ae - as; k++) {
-    if (lower(charAt(a, as + k)) != lower(charAt(b, bs + k))) return false;
-  }
-  return true;
-}

@@ -6,7 +6,7 @@
 // instantiation and its string hash: docs/size.md). It lives in config/ so both layers can import it
 // (compile/nameset.ts re-exports it for the request path).
 
-import { charAt, foldHash, equalsFolded, lowerSlice } from "../ascii";
+import { equalsFolded, foldHash, lowerSlice, regionEquals } from "../ascii";
 
 export class NameSet {
   /** The members in insertion order (lower-cased when folding case): `indexOf` answers an index into it. */
@@ -56,10 +56,7 @@ export class NameSet {
 
   private same(s: string, start: i32, end: i32, name: string): bool {
     if (this.foldCase) return equalsFolded(s, start, end, name);
-    const n = end - start;
-    if (n != name.length) return false;
-    for (let i = 0; i < n; i++) if (charAt(s, start + i) != charAt(name, i)) return false;
-    return true;
+    return end - start == name.length && regionEquals(s, start, name, 0, end - start);
   }
 
   private place(h: u32, slot: i32): void {
