@@ -262,15 +262,6 @@ class Parser {
     return p < this.len ? this.src.charCodeAt(p) : -1;
   }
 
-  startsWith(s: string): bool {
-    const n = s.length;
-    if (this.pos + n > this.len) return false;
-    for (let i = 0; i < n; i++) {
-      if (this.src.charCodeAt(this.pos + i) != s.charCodeAt(i)) return false;
-    }
-    return true;
-  }
-
   // alternation := concat ('|' concat)*
   parseAlt(depth: i32): Node {
     const first = this.parseConcat(depth);
@@ -450,20 +441,24 @@ class Parser {
     }
     this.pos++; // (
     if (this.peek() == 0x3f /* ? */) {
-      if (this.startsWith("?:")) {
+      // `(?` and the one or two characters after it decide (checked in this order): `:` group, `=` `!`
+      // lookahead, `<=` `<!` lookbehind, `>` atomic, `P<` `<` named group, `P=` `P>` `&` backreference, `#`
+      // comment, anything else a flag group
+      const c1 = this.peek(1), c2 = this.peek(2);
+      if (c1 == 0x3a /* : */) {
         this.pos += 2;
-      } else if (this.startsWith("?=") || this.startsWith("?!")) {
+      } else if (c1 == 0x3d /* = */ || c1 == 0x21 /* ! */) {
         this.fail(open, "lookahead is not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?<=") || this.startsWith("?<!")) {
+      } else if (c1 == 0x3c /* < */ && (c2 == 0x3d || c2 == 0x21)) {
         this.fail(open, "lookbehind is not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?>")) {
+      } else if (c1 == 0x3e /* > */) {
         this.fail(open, "atomic groups are not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?P<") || this.startsWith("?<")) {
+      } else if ((c1 == 0x50 /* P */ && c2 == 0x3c) || c1 == 0x3c) {
         // named group, as RE2: (?P<name>re) or (?<name>re); the name is checked and ignored
-        this.pos += this.startsWith("?P<") ? 3 : 2;
+        this.pos += c1 == 0x50 ? 3 : 2;
         const nameStart = this.pos;
         while (true) {
           const d = this.peek();
@@ -475,10 +470,10 @@ class Parser {
           return Node.leaf(NodeKind.Empty, 0);
         }
         this.pos++;
-      } else if (this.startsWith("?P=") || this.startsWith("?P>") || this.startsWith("?&")) {
+      } else if ((c1 == 0x50 /* P */ && (c2 == 0x3d || c2 == 0x3e)) || c1 == 0x26 /* & */) {
         this.fail(open, "backreferences are not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?#")) {
+      } else if (c1 == 0x23 /* # */) {
         this.fail(open, "comments are not supported");
         return Node.leaf(NodeKind.Empty, 0);
       } else {
@@ -672,7 +667,7 @@ export function parse(source: string): ParseResult {
     return res;
   }
   const p = new Parser(source);
-  if (p.startsWith("(?i)")) {
+  if (p.peek() == 0x28 /* ( */ && p.peek(1) == 0x3f /* ? */ && p.peek(2) == 0x69 /* i */ && p.peek(3) == 0x29 /* ) */) {
     p.fold = true;
     p.pos = 4;
   }
