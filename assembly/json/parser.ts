@@ -28,6 +28,9 @@ class Parser {
   pos: i32 = 0;
   error: string = "";
   errorOffset: i32 = -1;
+  /** What the last walkString saw and wrote. */
+  sawEscape: bool = false;
+  written: usize = 0;
 
   constructor(public ptr: usize, public len: i32) {}
 
@@ -195,97 +198,80 @@ class Parser {
   /** At an opening quote: the decoded string, or null (error set). */
   parseString(): string | null {
     const open = this.pos;
+    // Pass 1 validates and finds the end; without escapes the raw bytes are the string (UTF-8). Pass 2, only
+    // for a string with escapes, walks it again writing UTF-16 into a new string with room for one code unit
+    // per input byte (no byte yields more than one), shrunk to what was written.
+    const end = this.walkString(open, 0);
+    if (end < 0) return null;
+    this.pos = end + 1;
+    const start = open + 1;
+    if (!this.sawEscape) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(end - start));
+    const out = changetype<usize>(__new(<usize>(end - start) << 1, idof<string>()));
+    this.walkString(open, out);
+    return changetype<string>(__renew(out, this.written));
+  }
+
+  /** The string whose opening quote is at `open`: the index of its closing quote, or -1 (error set) when it is
+   *  not valid. When `dst` is not 0, its UTF-16 code units are written there (`written`: bytes). Sets `sawEscape`. */
+  walkString(open: i32, dst: usize): i32 {
     let i = open + 1;
-    // Pass 1: validate and find the end; note whether the fast path (raw bytes, no escapes) applies.
-    let escapes = false;
+    let at = dst;
+    this.sawEscape = false;
     while (true) {
       const c = this.at(i);
-      if (c < 0) { this.fail(open, "unterminated string"); return null; }
+      if (c < 0) { this.fail(open, "unterminated string"); return -1; }
       if (c == 0x22) break;
       if (c < 0x20) {
         this.fail(i, "control character " + hex2(<u32>c) + " in a string (write it as an escape, e.g. \\n)");
-        return null;
+        return -1;
       }
+      let unit = c; // the code unit to write, or -1 when written already
+      let next = i + 1;
       if (c == 0x5c /* \ */) {
-        escapes = true;
+        this.sawEscape = true;
         const e = this.at(i + 1);
         if (e == 0x75 /* u */) {
           const u = this.hex4(i + 2);
-          if (u < 0) { this.fail(i, "invalid \\u escape (four hex digits expected)"); return null; }
+          if (u < 0) { this.fail(i, "invalid \\u escape (four hex digits expected)"); return -1; }
           // A high surrogate followed by an escaped low one is a pair; a lone surrogate escape is kept as that
           // code unit (as JSON.parse and Go do): the config layer then rejects it, with its key path, wherever
           // it matters (origins and tokens are ASCII).
-          const u2 = u >= 0xd800 && u <= 0xdbff && this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
-          i += u2 >= 0xdc00 && u2 <= 0xdfff ? 12 : 6;
-          continue;
-        }
-        if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
-          i += 2;
-          continue;
-        }
-        if (e < 0) { this.fail(open, "unterminated string"); return null; }
-        this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? charText(e) : describeByte(<u32>e)));
-        return null;
-      }
-      if (c >= 0x80) {
-        const n = this.utf8Len(i);
-        if (n == 0) { this.fail(i, "invalid UTF-8 in a string"); return null; }
-        i += n;
-        continue;
-      }
-      i++;
-    }
-    const end = i; // closing quote
-    this.pos = end + 1;
-    const start = open + 1;
-    if (!escapes) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(end - start));
-    // Pass 2: decode escapes into UTF-16, straight into a new string with room for one code unit per input byte
-    // (no byte yields more than one), shrunk to what was written (no typed array: docs/size.md).
-    const out = changetype<usize>(__new(<usize>(end - start) << 1, idof<string>()));
-    let dst = out;
-    let j = start;
-    while (j < end) {
-      const c = this.at(j);
-      if (c == 0x5c) {
-        const e = this.at(j + 1);
-        if (e == 0x75) {
-          const u = this.hex4(j + 2);
-          const lo = u >= 0xd800 && u <= 0xdbff && this.at(j + 6) == 0x5c && this.at(j + 7) == 0x75 ? this.hex4(j + 8) : -1;
-          store<u16>(dst, <u16>u); dst += 2;
+          const lo = u >= 0xd800 && u <= 0xdbff && this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
+          unit = u;
+          next = i + 6;
           if (lo >= 0xdc00 && lo <= 0xdfff) {
-            store<u16>(dst, <u16>lo); dst += 2;
-            j += 12;
-          } else {
-            j += 6;
+            if (dst != 0) { store<u16>(at, <u16>u); at += 2; }
+            unit = lo;
+            next = i + 12;
           }
-          continue;
+        } else if (e == 0x22 || e == 0x5c || e == 0x2f) {
+          unit = e;
+          next = i + 2;
+        } else if (e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
+          unit = e == 0x62 ? 0x08 : e == 0x66 ? 0x0c : e == 0x6e ? 0x0a : e == 0x72 ? 0x0d : 0x09;
+          next = i + 2;
+        } else {
+          if (e < 0) { this.fail(open, "unterminated string"); return -1; }
+          this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? charText(e) : describeByte(<u32>e)));
+          return -1;
         }
-        let ch: i32 = e; // " \ /
-        if (e == 0x62) ch = 0x08;
-        else if (e == 0x66) ch = 0x0c;
-        else if (e == 0x6e) ch = 0x0a;
-        else if (e == 0x72) ch = 0x0d;
-        else if (e == 0x74) ch = 0x09;
-        store<u16>(dst, <u16>ch); dst += 2;
-        j += 2;
-        continue;
+      } else if (c >= 0x80) {
+        const n = this.utf8Len(i);
+        if (n == 0) { this.fail(i, "invalid UTF-8 in a string"); return -1; }
+        next = i + n;
+        if (n == 2) unit = ((c & 0x1f) << 6) | (this.at(i + 1) & 0x3f);
+        else if (n == 3) unit = ((c & 0x0f) << 12) | ((this.at(i + 1) & 0x3f) << 6) | (this.at(i + 2) & 0x3f);
+        else {
+          const cp = (((c & 0x07) << 18) | ((this.at(i + 1) & 0x3f) << 12) | ((this.at(i + 2) & 0x3f) << 6) | (this.at(i + 3) & 0x3f)) - 0x10000;
+          if (dst != 0) { store<u16>(at, <u16>(0xd800 + (cp >> 10))); at += 2; }
+          unit = 0xdc00 + (cp & 0x3ff);
+        }
       }
-      if (c < 0x80) { store<u16>(dst, <u16>c); dst += 2; j++; continue; }
-      const len = this.utf8Len(j);
-      let cp: i32;
-      if (len == 2) cp = ((c & 0x1f) << 6) | (this.at(j + 1) & 0x3f);
-      else if (len == 3) cp = ((c & 0x0f) << 12) | ((this.at(j + 1) & 0x3f) << 6) | (this.at(j + 2) & 0x3f);
-      else cp = ((c & 0x07) << 18) | ((this.at(j + 1) & 0x3f) << 12) | ((this.at(j + 2) & 0x3f) << 6) | (this.at(j + 3) & 0x3f);
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        store<u16>(dst, <u16>(0xd800 + (cp >> 10))); dst += 2;
-        store<u16>(dst, <u16>(0xdc00 + (cp & 0x3ff))); dst += 2;
-      } else {
-        store<u16>(dst, <u16>cp); dst += 2;
-      }
-      j += len > 0 ? len : 1;
+      if (dst != 0) { store<u16>(at, <u16>unit); at += 2; }
+      i = next;
     }
-    return changetype<string>(__renew(out, dst - out));
+    this.written = at - dst;
+    return i;
   }
 
   parseNumber(): JsonValue | null {
