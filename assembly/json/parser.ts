@@ -114,6 +114,7 @@ class Parser {
     const v = new JsonValue();
     v.kind = JsonKind.Array;
     v.offset = start;
+    v.items = new Array<JsonValue>();
     this.skipWs();
     if (this.peek() == 0x5d /* ] */) { this.pos++; return v; }
     while (true) {
@@ -136,6 +137,7 @@ class Parser {
     const v = new JsonValue();
     v.kind = JsonKind.Object;
     v.offset = start;
+    v.members = new Array<JsonMember>();
     this.skipWs();
     if (this.peek() == 0x7d /* } */) { this.pos++; return v; }
     while (true) {
