@@ -68,8 +68,7 @@ class Parser {
     this.skipWs();
     const c = this.peek();
     if (c < 0) return this.unexpected("a value");
-    if (c == 0x7b /* { */) return this.parseObject(depth + 1);
-    if (c == 0x5b /* [ */) return this.parseArray(depth + 1);
+    if (c == 0x7b /* { */ || c == 0x5b /* [ */) return this.parseContainer(depth + 1, c == 0x7b);
     if (c == 0x22 /* " */) {
       const start = this.pos;
       const s = this.parseString();
@@ -107,56 +106,46 @@ class Parser {
     return v;
   }
 
-  parseArray(depth: i32): JsonValue | null {
+  /** An array (`[` at pos) or an object (`{`): one loop for both, the object's key and `:` read before each value. */
+  parseContainer(depth: i32, object: bool): JsonValue | null {
     const start = this.pos;
     if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + decimal(MAX_DEPTH) + " levels");
-    this.pos++; // [
+    this.pos++; // [ or {
+    const close = object ? 0x7d /* } */ : 0x5d /* ] */;
     const v = new JsonValue();
-    v.kind = JsonKind.Array;
     v.offset = start;
-    v.items = new Array<JsonValue>();
+    if (object) {
+      v.kind = JsonKind.Object;
+      v.members = new Array<JsonMember>();
+    } else {
+      v.kind = JsonKind.Array;
+      v.items = new Array<JsonValue>();
+    }
     this.skipWs();
-    if (this.peek() == 0x5d /* ] */) { this.pos++; return v; }
+    if (this.peek() == close) { this.pos++; return v; }
     while (true) {
+      let key = "";
+      let keyOffset = 0;
+      if (object) {
+        this.skipWs();
+        if (this.peek() != 0x22) return this.unexpected("a string key in an object");
+        keyOffset = this.pos;
+        const k = this.parseString();
+        if (k === null) return null;
+        key = k;
+        this.skipWs();
+        if (this.peek() != 0x3a /* : */) return this.unexpected("':' after an object key");
+        this.pos++;
+      }
       const item = this.parseValue(depth);
       if (item === null) return null;
-      v.items.push(item);
+      if (object) v.members.push(new JsonMember(key, item, keyOffset));
+      else v.items.push(item);
       this.skipWs();
       const c = this.peek();
       if (c == 0x2c /* , */) { this.pos++; continue; }
-      if (c == 0x5d /* ] */) { this.pos++; return v; }
-      return this.unexpected("',' or ']' in an array");
-    }
-    return null; // unreachable
-  }
-
-  parseObject(depth: i32): JsonValue | null {
-    const start = this.pos;
-    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + decimal(MAX_DEPTH) + " levels");
-    this.pos++; // {
-    const v = new JsonValue();
-    v.kind = JsonKind.Object;
-    v.offset = start;
-    v.members = new Array<JsonMember>();
-    this.skipWs();
-    if (this.peek() == 0x7d /* } */) { this.pos++; return v; }
-    while (true) {
-      this.skipWs();
-      if (this.peek() != 0x22) return this.unexpected("a string key in an object");
-      const keyOffset = this.pos;
-      const key = this.parseString();
-      if (key === null) return null;
-      this.skipWs();
-      if (this.peek() != 0x3a /* : */) return this.unexpected("':' after an object key");
-      this.pos++;
-      const value = this.parseValue(depth);
-      if (value === null) return null;
-      v.members.push(new JsonMember(key, value, keyOffset));
-      this.skipWs();
-      const c = this.peek();
-      if (c == 0x2c /* , */) { this.pos++; continue; }
-      if (c == 0x7d /* } */) { this.pos++; return v; }
-      return this.unexpected("',' or '}' in an object");
+      if (c == close) { this.pos++; return v; }
+      return this.unexpected(object ? "',' or '}' in an object" : "',' or ']' in an array");
     }
     return null; // unreachable
   }
