@@ -217,7 +217,7 @@ export class Regex {
     const parsed = parse(source);
     const node = parsed.node;
     if (node === null) {
-      res.error = parsed.error.length > 0 ? parsed.error : "at position 0: invalid pattern";
+      res.error = parsed.error; // parse() sets one on every failure (and the configuration layer has a fallback)
       return res;
     }
     const e = new Emitter();
