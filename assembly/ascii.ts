@@ -63,6 +63,29 @@ export function lastIndexOfChar(s: string, c: u32, from: i32): i32 {
   return -1;
 }
 
+/** The `index`-th space-separated word of `text` (a list of names kept as one text: one static string instead of
+ *  one per name, docs/size.md). */
+export function wordAt(text: string, index: i32): string {
+  let start = 0;
+  for (let k = 0; k < index; k++) start = text.indexOf(" ", start) + 1;
+  const end = text.indexOf(" ", start);
+  return text.substring(start, end < 0 ? text.length : end);
+}
+
+/** The index of `word` among the space-separated words of `text`, or -1. */
+export function wordIndex(text: string, word: string): i32 {
+  let index = 0, start = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    if (i == n || charAt(text, i) == 0x20) {
+      if (i - start == word.length && regionEquals(text, start, word, 0, i - start)) return index;
+      index++;
+      start = i + 1;
+    }
+  }
+  return -1;
+}
+
 /** The value of the hex digit `c` (either case), or -1. */
 export function hexValue(c: i32): i32 {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;

@@ -2,6 +2,8 @@
 // debug line), what the filter does with the request, and the exact grant headers for the response.
 // Kept in the per-request context: Envoy makes request headers unreadable after Continue (host-facts.md §4.1).
 
+import { wordAt } from "../ascii";
+
 export const enum Kind { NotCors = 0, Preflight = 1, Actual = 2 }
 export const enum Verdict { Skipped = 0, Allowed = 1, Rejected = 2 }
 export const enum Reason {
@@ -50,14 +52,6 @@ const NAMES =
   "not_cors preflight actual skipped allowed rejected no_policy no_origin same_origin allowed origin_not_allowed origin_malformed method_not_allowed header_not_allowed headers_malformed headers_too_many";
 const VERDICT_NAMES = 3, REASON_NAMES = 6;
 
-/** The `index`-th word of NAMES. */
-function nameAt(index: i32): string {
-  let start = 0;
-  for (let k = 0; k < index; k++) start = NAMES.indexOf(" ", start) + 1;
-  const end = NAMES.indexOf(" ", start);
-  return NAMES.substring(start, end < 0 ? NAMES.length : end);
-}
-
-export function kindName(k: Kind): string { return nameAt(<i32>k); }
-export function verdictName(v: Verdict): string { return nameAt(VERDICT_NAMES + <i32>v); }
-export function reasonName(r: Reason): string { return nameAt(REASON_NAMES + <i32>r); }
+export function kindName(k: Kind): string { return wordAt(NAMES, <i32>k); }
+export function verdictName(v: Verdict): string { return wordAt(NAMES, VERDICT_NAMES + <i32>v); }
+export function reasonName(r: Reason): string { return wordAt(NAMES, REASON_NAMES + <i32>r); }

@@ -5,7 +5,7 @@
 // and every node carries its compiled program size (saturating), so a repetition that would blow the
 // program past MAX_PROGRAM is rejected here, at the position of its operator, before anything is expanded.
 
-import { charText, decimal, hexValue } from "../ascii";
+import { charText, decimal, hexValue, wordIndex } from "../ascii";
 
 /** Longest accepted pattern, in UTF-16 code units. */
 export const MAX_SOURCE: i32 = 4096;
@@ -158,7 +158,7 @@ function foldRanges(r: Array<i32>): Array<i32> {
 const enum Perl { None = 0, Digit = 1, Word = 2, Space = 3 }
 
 // The ASCII classes as (lo, hi) byte pairs, each list ended by 0xFF: first the POSIX classes in the order of
-// POSIX_CLASS, then RE2's \s ([\t\n\f\r ]; \d and \w are POSIX digit and word).
+// POSIX class names (addPosix), then RE2's \s ([\t\n\f\r ]; \d and \w are POSIX digit and word).
 const CLASS_RANGES: usize = memory.data<u8>([
   0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0xff, // alnum
   0x41, 0x5a, 0x61, 0x7a, 0xff, // alpha
@@ -177,25 +177,6 @@ const CLASS_RANGES: usize = memory.data<u8>([
   0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20, 0xff, // RE2 \s
 ]);
 const CLASS_DIGIT = 5, CLASS_WORD = 12, CLASS_PERL_SPACE = 14;
-
-/** Index of a POSIX class name (`[[:alpha:]]`, as RE2) in CLASS_RANGES, or -1 for an unknown name. */
-function posixClass(name: string): i32 {
-  if (name == "alnum") return 0;
-  if (name == "alpha") return 1;
-  if (name == "ascii") return 2;
-  if (name == "blank") return 3;
-  if (name == "cntrl") return 4;
-  if (name == "digit") return 5;
-  if (name == "graph") return 6;
-  if (name == "lower") return 7;
-  if (name == "print") return 8;
-  if (name == "punct") return 9;
-  if (name == "space") return 10;
-  if (name == "upper") return 11;
-  if (name == "word") return 12;
-  if (name == "xdigit") return 13;
-  return -1;
-}
 
 /** Appends class `index` of CLASS_RANGES (its complement when `negated`) to `r`. */
 function addClass(r: Array<i32>, index: i32, negated: bool): void {
@@ -216,7 +197,8 @@ function addPerl(r: Array<i32>, which: i32, negated: bool): void {
 
 /** POSIX class names inside brackets (`[[:alpha:]]`), as RE2. Returns false for an unknown name. */
 function addPosix(r: Array<i32>, name: string, negated: bool): bool {
-  const index = posixClass(name);
+  // the POSIX class names, in the order of CLASS_RANGES; -1 for an unknown name
+  const index = wordIndex("alnum alpha ascii blank cntrl digit graph lower print punct space upper word xdigit", name);
   if (index < 0) return false;
   addClass(r, index, negated);
   return true;
