@@ -13,18 +13,11 @@ import { checkMaxAge } from "./duration";
 import { tokenProblem } from "./tokens";
 import { describeValue, readBool, readChoice, readStringList } from "./values";
 
-// The lists below are written as one ", "-separated text each, cut into an array where one is needed: an array
-// literal costs start code and a decoded string per element (docs/size.md), and the unknown-key message shows
-// the key list as this very text.
-// (Each piece stays under the transform's 255-byte limit for a text kept in the UTF-8 blob.)
-export const KNOWN_KEYS = "allow_origins, allow_origin_patterns, allow_origin_regexes, allow_methods, allow_headers, " +
-  "expose_headers, allow_credentials, max_age, allow_private_network, timing_allow_origins, " +
-  "preflight_continue, preflight_status, on_disallowed, reject_actual, mode, debug";
-export const DEFAULT_ALLOW_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
-export const DEFAULT_ALLOW_HEADERS = "DNT, X-CustomHeader, Keep-Alive, User-Agent, X-Requested-With, If-Modified-Since, Cache-Control, Content-Type, Authorization";
 export const MAX_AGE_WARN: i64 = 7200;
 
-/** The items of a ", "-separated list, in order. */
+/** The items of a ", "-separated list, in order: the default lists and the known keys are written as one text
+ *  each, cut into an array where one is needed (an array literal costs start code and a decoded string per
+ *  element, docs/size.md). */
 export function listItems(text: string): Array<string> {
   const out = new Array<string>();
   let start = 0;
@@ -42,13 +35,17 @@ export function listItems(text: string): Array<string> {
 export function defaultCorsConfig(): CorsConfig {
   const c = new CorsConfig();
   c.allowAnyOriginLiteral = true;
-  c.allowMethods = listItems(DEFAULT_ALLOW_METHODS);
-  c.allowHeaders = listItems(DEFAULT_ALLOW_HEADERS);
+  c.allowMethods = listItems("GET, PUT, POST, DELETE, PATCH, OPTIONS");
+  c.allowHeaders = listItems("DNT, X-CustomHeader, Keep-Alive, User-Agent, X-Requested-With, If-Modified-Since, Cache-Control, Content-Type, Authorization");
   return c;
 }
 
 function unknownKeyMessage(key: string): string {
-  const keys = listItems(KNOWN_KEYS);
+  // the message shows this very text; the pieces stay under the transform's 255-byte limit for a blob text
+  const known = "allow_origins, allow_origin_patterns, allow_origin_regexes, allow_methods, allow_headers, " +
+    "expose_headers, allow_credentials, max_age, allow_private_network, timing_allow_origins, " +
+    "preflight_continue, preflight_status, on_disallowed, reject_actual, mode, debug";
+  const keys = listItems(known);
   let best = "";
   let bestD = 1000;
   for (let i = 0; i < keys.length; i++) {
@@ -56,7 +53,7 @@ function unknownKeyMessage(key: string): string {
     if (d < bestD) { bestD = d; best = keys[i]; }
   }
   if (bestD <= 3 && bestD * 2 < key.length) return "unknown key (did you mean " + best + "?)";
-  return "unknown key; the keys are " + KNOWN_KEYS + " (and _rules_; other keys beginning with _ are ignored)";
+  return "unknown key; the keys are " + known + " (and _rules_; other keys beginning with _ are ignored)";
 }
 
 /** A key as it appears in a path: as is when it is a plain identifier, else quoted (and cut when long). */

@@ -262,7 +262,10 @@ export class OriginCheck {
   trailingSlash: bool = false;
 }
 
-const ORIGIN_SHAPE = "an origin is scheme://host[:port], e.g. \"https://app.example.com\"";
+/** The accepted form, for messages (a function, not a top-level constant: docs/size.md "Where the blob sits"). */
+function originShape(): string {
+  return "an origin is scheme://host[:port], e.g. \"https://app.example.com\"";
+}
 
 /** Validates a configured exact origin (not `"*"`, not `"null"`: the caller handles those). */
 export function checkOrigin(s: string): OriginCheck {
@@ -272,22 +275,22 @@ export function checkOrigin(s: string): OriginCheck {
     return r;
   }
   const cp = characterProblem(s);
-  if (cp.length > 0) { r.problem = quote(s) + " " + cp + "; " + ORIGIN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(s) + " " + cp + "; " + originShape(); return r; }
   if (s.indexOf("*") >= 0) {
     r.problem = quote(s) + " contains '*'; allow_origins holds exact origins: put wildcards in allow_origin_patterns (e.g. \"https://*.example.com\")";
     return r;
   }
-  const p = splitOrigin(s, ORIGIN_SHAPE);
+  const p = splitOrigin(s, originShape());
   if (p.problem.length > 0) {
     if (s.indexOf("://") < 0 && s.length > 0) {
       // "localhost", "example.test": suggest the form.
-      r.problem = quote(s) + " has no scheme; " + ORIGIN_SHAPE + "; did you mean \"https://" + s + "\"?";
+      r.problem = quote(s) + " has no scheme; " + originShape() + "; did you mean \"https://" + s + "\"?";
     } else {
       r.problem = p.problem;
     }
     return r;
   }
-  if (!schemeValid(p.scheme)) { r.problem = quote(s) + " has an invalid scheme; " + ORIGIN_SHAPE; return r; }
+  if (!schemeValid(p.scheme)) { r.problem = quote(s) + " has an invalid scheme; " + originShape(); return r; }
   const scheme = asciiLower(p.scheme);
   let host: string;
   if (p.host.charCodeAt(0) == 0x5b) {

@@ -18,7 +18,10 @@ export class PatternCheck {
   trailingSlash: bool = false;
 }
 
-const PATTERN_SHAPE = "a pattern is scheme://hostpattern[:ports], e.g. \"https://*.example.com\" or \"http://*.example.org:[8080,9090]\"";
+/** The accepted form, for messages (a function, not a top-level constant: docs/size.md "Where the blob sits"). */
+function patternShape(): string {
+  return "a pattern is scheme://hostpattern[:ports], e.g. \"https://*.example.com\" or \"http://*.example.org:[8080,9090]\"";
+}
 
 /** Number of labels of a regular host, ignoring one trailing dot. */
 function labelCount(host: string): i32 {
@@ -60,14 +63,14 @@ export function checkPattern(source: string): PatternCheck {
     return r;
   }
   const cp = characterProblem(source);
-  if (cp.length > 0) { r.problem = quote(source) + " " + cp + "; " + PATTERN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(source) + " " + cp + "; " + patternShape(); return r; }
   const s = asciiLower(source);
   if (s.indexOf("://") < 0) {
-    r.problem = quote(source) + " has no scheme; " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has no scheme; " + patternShape();
     if (s.length > 0) r.problem += "; did you mean \"https://" + source + "\"?";
     return r;
   }
-  const parts = splitOrigin(s, PATTERN_SHAPE);
+  const parts = splitOrigin(s, patternShape());
   if (parts.problem.length > 0) {
     // Messages from splitOrigin quote the lower-cased text; quote what was configured instead.
     r.problem = quote(source) + parts.problem.substring(quote(s).length);
@@ -75,7 +78,7 @@ export function checkPattern(source: string): PatternCheck {
   }
   const scheme = parts.scheme;
   if (scheme != "*" && !schemeValid(scheme)) {
-    r.problem = quote(source) + " has an invalid scheme (a scheme, or '*' for any); " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has an invalid scheme (a scheme, or '*' for any); " + patternShape();
     return r;
   }
   const p = new OriginPattern();
