@@ -131,6 +131,11 @@ export function regularHostProblem(host: string): string {
   return "";
 }
 
+/** The code unit at `i`, or -1 at or past `end`. */
+function codeAt(s: string, i: i32, end: i32): i32 {
+  return i < end ? <i32>charAt(s, i) : -1;
+}
+
 /** The WHATWG URL IPv6 parser over `s[start, end)` (the text between the brackets): true and the eight pieces in
  *  `pieces`, or false. It allocates nothing: the request path checks an Origin's IPv6 literal with it too
  *  (compile/origin.ts), so both sides accept the same addresses. */
@@ -142,7 +147,7 @@ export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i
   let compress = -1;
   let i = start;
   if (charAt(s, i) == 0x3a) {
-    if (i + 1 >= n || charAt(s, i + 1) != 0x3a) return false;
+    if (codeAt(s, i + 1, n) != 0x3a) return false;
     i += 2;
     pieceIndex = 1;
     compress = 1;
@@ -157,12 +162,12 @@ export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i
       continue;
     }
     let value = 0, len = 0;
-    while (len < 4 && i < n && hexValue(charAt(s, i)) >= 0) {
-      value = value * 16 + hexValue(charAt(s, i));
+    for (let d = hexValue(codeAt(s, i, n)); len < 4 && d >= 0; d = hexValue(codeAt(s, i, n))) {
+      value = value * 16 + d;
       i++;
       len++;
     }
-    if (i < n && charAt(s, i) == 0x2e) {
+    if (codeAt(s, i, n) == 0x2e) {
       if (len == 0) return false;
       i -= len;
       if (pieceIndex > 6) return false;
@@ -170,12 +175,12 @@ export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i
       while (i < n) {
         let v4 = -1;
         if (numbersSeen > 0) {
-          if (charAt(s, i) == 0x2e && numbersSeen < 4) i++;
+          if (codeAt(s, i, n) == 0x2e && numbersSeen < 4) i++;
           else return false;
         }
-        if (i >= n || !isDigit(charAt(s, i))) return false;
-        while (i < n && isDigit(charAt(s, i))) {
-          const d = <i32>charAt(s, i) - 0x30;
+        if (!isDigit(codeAt(s, i, n))) return false;
+        while (isDigit(codeAt(s, i, n))) {
+          const d = codeAt(s, i, n) - 0x30;
           if (v4 == -1) v4 = d;
           else if (v4 == 0) return false;
           else v4 = v4 * 10 + d;
@@ -188,7 +193,7 @@ export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i
       }
       if (numbersSeen != 4) return false;
       break;
-    } else if (i < n && charAt(s, i) == 0x3a) {
+    } else if (codeAt(s, i, n) == 0x3a) {
       i++;
       if (i >= n) return false;
     } else if (i < n) {
