@@ -288,29 +288,32 @@ class Parser {
     return cat;
   }
 
+  /** The decimal digits at `p` (the value saturates past 1,000,000); where they end goes to `countEnd`. */
+  countEnd: i32 = 0;
+  readCount(p: i32): i64 {
+    let v: i64 = 0;
+    while (p < this.len && isDigit(this.src.charCodeAt(p))) {
+      if (v <= <i64>1000000) v = v * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
+      p++;
+    }
+    this.countEnd = p;
+    return v;
+  }
+
   /** Tries to read `{m}`, `{m,}`, `{m,n}` at pos; on success sets min/max and advances. */
   repMin: i32 = 0;
   repMax: i32 = 0;
   tryBraces(): bool {
     let p = this.pos;
     if (p >= this.len || this.src.charCodeAt(p) != 0x7b) return false;
-    p++;
-    let m: i64 = 0, digits = 0;
-    while (p < this.len && isDigit(this.src.charCodeAt(p))) {
-      if (m <= <i64>1000000) m = m * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
-      p++; digits++;
-    }
-    if (digits == 0) return false;
+    const m = this.readCount(p + 1);
+    if (this.countEnd == p + 1) return false; // no digits
+    p = this.countEnd;
     let n: i64 = m;
     if (p < this.len && this.src.charCodeAt(p) == 0x2c /* , */) {
-      p++;
-      let nd = 0;
-      n = 0;
-      while (p < this.len && isDigit(this.src.charCodeAt(p))) {
-        if (n <= <i64>1000000) n = n * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
-        p++; nd++;
-      }
-      if (nd == 0) n = -1;
+      n = this.readCount(p + 1);
+      if (this.countEnd == p + 1) n = -1; // `{m,}`
+      p = this.countEnd;
     }
     if (p >= this.len || this.src.charCodeAt(p) != 0x7d /* } */) return false;
     this.repMin = m > <i64>(MAX_REPEAT + 1) ? MAX_REPEAT + 1 : <i32>m;
