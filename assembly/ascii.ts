@@ -25,6 +25,74 @@
 // @ts-ignore: decorator
 @inline export function isAlpha(c: u32): bool { return (c | 32) - 97 < 26; }
 
+/** Lower-case hex digit of `d` (0–15). */
+// @ts-ignore: decorator
+@inline export function hexDigit(d: u32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }
+
+/** `v` in decimal, as `v.toString()` writes it. Every number the module formats goes through here: the standard
+ *  library's `toString` links its any-radix formatter, whose digit table and messages stay in the data section
+ *  (docs/size.md). */
+export function decimal(v: i32): string {
+  const negative = v < 0;
+  const magnitude: u32 = negative ? <u32>0 - <u32>v : <u32>v;
+  let digits = 1;
+  for (let rest = magnitude; rest >= 10; rest /= 10) digits++;
+  const len = negative ? digits + 1 : digits;
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  if (negative) store<u16>(changetype<usize>(out), 0x2d);
+  let rest = magnitude;
+  for (let k = len - 1; k >= len - digits; k--) {
+    store<u16>(changetype<usize>(out) + (<usize>k << 1), <u16>(0x30 + rest % 10));
+    rest /= 10;
+  }
+  return out;
+}
+
+/** The one-unit string of `c`, as `String.fromCharCode(c)` (whose optional surrogate argument makes every call
+ *  site go through a varargs wrapper). */
+export function charText(c: i32): string {
+  const out = changetype<string>(__new(2, idof<string>()));
+  store<u16>(changetype<usize>(out), <u16>c);
+  return out;
+}
+
+/** The last index `<= from` of the code unit `c` in `s`, or -1 (`s.lastIndexOf(char, from)` for a one-unit
+ *  search, without the standard library's general search and its varargs wrapper). */
+export function lastIndexOfChar(s: string, c: u32, from: i32): i32 {
+  for (let i = min(from, s.length - 1); i >= 0; i--) if (charAt(s, i) == c) return i;
+  return -1;
+}
+
+/** The `index`-th space-separated word of `text` (a list of names kept as one text: one static string instead of
+ *  one per name, docs/size.md). */
+export function wordAt(text: string, index: i32): string {
+  let start = 0;
+  for (let k = 0; k < index; k++) start = text.indexOf(" ", start) + 1;
+  const end = text.indexOf(" ", start);
+  return text.substring(start, end < 0 ? text.length : end);
+}
+
+/** The index of `word` among the space-separated words of `text`, or -1. */
+export function wordIndex(text: string, word: string): i32 {
+  let index = 0, start = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    if (i == n || charAt(text, i) == 0x20) {
+      if (i - start == word.length && regionEquals(text, start, word, 0, i - start)) return index;
+      index++;
+      start = i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The value of the hex digit `c` (either case), or -1. */
+export function hexValue(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
 /** RFC 9110 §5.6.2 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
  *  / DIGIT / ALPHA. */
 export function isTchar(c: u32): bool {
@@ -51,6 +119,22 @@ export function equalsFolded(s: string, start: i32, end: i32, lowerName: string)
   if (n != lowerName.length) return false;
   for (let i = 0; i < n; i++) {
     if (lower(charAt(s, start + i)) != charAt(lowerName, i)) return false;
+  }
+  return true;
+}
+
+/** `a[aFrom, aFrom + n)` equals `b[bFrom, bFrom + n)` ignoring ASCII case; both ranges in bounds. */
+export function regionEqualsFolded(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (lower(charAt(a, aFrom + i)) != lower(charAt(b, bFrom + i))) return false;
+  }
+  return true;
+}
+
+/** `a[aFrom, aFrom + n)` equals `b[bFrom, bFrom + n)` code unit for code unit; both ranges in bounds. */
+export function regionEquals(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (charAt(a, aFrom + i) != charAt(b, bFrom + i)) return false;
   }
   return true;
 }

@@ -1,10 +1,11 @@
 // CorsConfig (validated, normalised by assembly/config) → immutable Policy. Runs once per configuration.
 
 import { CorsConfig, Mode, OnDisallowed } from "../config/types";
-import { asciiLower } from "../ascii";
+import { decimal } from "../ascii";
 import { Regex } from "../regex";
 import { HeaderPair } from "../header";
 import { Policy, VARY_ORIGIN, VARY_PREFLIGHT } from "./policy";
+import { NameSet } from "./nameset";
 
 export function compilePolicy(config: CorsConfig): Policy {
   const p = new Policy();
@@ -45,7 +46,7 @@ export function compilePolicy(config: CorsConfig): Policy {
   p.acah = p.anyHeader ? "" : joinUnique(headers, true);
 
   p.aceh = joinUnique(config.exposeHeaders, true);
-  p.acma = config.maxAge.toString();
+  p.acma = decimal(config.maxAge);
   p.credentials = config.allowCredentials;
   p.privateNetwork = config.allowPrivateNetwork;
 
@@ -81,13 +82,11 @@ export function compilePolicy(config: CorsConfig): Policy {
  *  (case-insensitively for header names). */
 function joinUnique(list: Array<string>, foldCase: bool): string {
   const kept = new Array<string>();
-  const seen = new Set<string>();
+  const seen = new NameSet(foldCase); // header names are validated tokens: ASCII
   let len = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    const key = foldCase ? asciiLower(v) : v; // header names are validated tokens: ASCII
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add(v)) continue;
     kept.push(v);
     len += v.length;
   }

@@ -9,8 +9,8 @@ export class Configured {
   /** The compiled plugin; null when the configuration is rejected (then `errors` says why). */
   plugin: CompiledPlugin | null = null;
   /** `key.path[i]: message` lines. */
-  errors: Array<string> = [];
-  warnings: Array<string> = [];
+  errors: Array<string> = new Array<string>();
+  warnings: Array<string> = new Array<string>();
 }
 
 /** Parses, validates and compiles a plugin configuration (null or zero bytes: the defaults). */

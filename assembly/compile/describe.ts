@@ -9,18 +9,18 @@ export function describePolicy(p: Policy): string {
   const lines = new Array<string>();
   lines.push("origins.any_literal: " + yesNo(p.anyOriginLiteral));
   lines.push("origins.null: " + yesNo(p.allowNull));
-  lines.push("origins.exact: " + list(sorted(p.exactOrigins.values())));
+  lines.push("origins.exact: " + list(sorted(p.exactOrigins.names.slice(0))));
   const pats = new Array<string>();
   if (p.patterns.matchesAll) pats.push("*");
   const leaves = p.patterns.leaves;
   for (let i = 0; i < leaves.length; i++) pats.push(canonicalPattern(leaves[i].pattern));
   lines.push("origins.patterns: " + list(sorted(pats)));
   lines.push("origins.regexes: " + list(p.regexSources)); // order kept: first hit wins
-  lines.push("methods: " + (p.anyMethod ? "*" : list(sorted(p.methods.values()))));
+  lines.push("methods: " + (p.anyMethod ? "*" : list(sorted(p.methods.names.slice(0)))));
   lines.push("headers: " + (p.anyHeader ? "*" : list(sorted(p.headers.names.slice(0)))));
   lines.push("credentials: " + yesNo(p.credentials));
   lines.push("private_network: " + yesNo(p.privateNetwork));
-  lines.push("timing: " + (p.timingAll ? "*" : list(sorted(p.timingOrigins.values()))));
+  lines.push("timing: " + (p.timingAll ? "*" : list(sorted(p.timingOrigins.names.slice(0)))));
   lines.push("preflight: " + (p.preflightContinue ? "continue" : "local " + p.preflightStatus.toString()));
   lines.push("on_disallowed: " + (p.forbidRejectedPreflight ? "reject" : "strip"));
   lines.push("reject_actual: " + yesNo(p.forbidRejectedActual));

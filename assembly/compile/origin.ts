@@ -1,7 +1,12 @@
 // The strict request-Origin parser (spec §3): `scheme "://" host [":" port]`, nothing else.
 // It never allocates for a well-formed, already normalised origin (what browsers send) and never traps.
 
-import { charAt, lower, isAlpha, isDigit, lowerSlice, equalsFolded } from "../ascii";
+import { charAt, decimal, equalsFolded, isAlpha, isDigit, lower, lowerSlice } from "../ascii";
+import { parseIPv6 } from "../config/origins";
+
+/** parseIPv6's pieces for an Origin's IPv6 literal: only its validity is used here (the configuration layer's
+ *  parser, so a configured and a received address are accepted alike); one buffer, no allocation per request. */
+const ipv6Pieces = new StaticArray<i32>(8);
 
 /** Longer Origin values match nothing (spec §3, §6: parsers are bounded). */
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -65,7 +70,7 @@ export class ParsedOrigin {
 
   private buildNormalised(): string {
     let s = this.scheme + "://" + lowerSlice(this.value, this.hostStart, this.hostEnd);
-    if (this.port >= 0 && this.port != defaultPort(this.scheme)) s += ":" + this.port.toString();
+    if (this.port >= 0 && this.port != defaultPort(this.scheme)) s += ":" + decimal(this.port);
     return s;
   }
 }
@@ -104,7 +109,7 @@ export function parseOriginInto(value: string, o: ParsedOrigin): ParsedOrigin {
   if (i < n && charAt(value, i) == 91) {
     // "[" IPv6 "]" (RFC 3986 §3.2.2 IP-literal)
     const close = value.indexOf("]", i);
-    if (close < 0 || !isIPv6(value, i + 1, close)) return o;
+    if (close < 0 || !parseIPv6(value, i + 1, close, ipv6Pieces)) return o;
     for (let k = i + 1; k < close; k++) if (charAt(value, k) - 65 < 26) upper = true;
     i = close + 1;
   } else {
@@ -161,65 +166,6 @@ function schemeOf(value: string, end: i32): string {
   return lowerSlice(value, 0, end);
 }
 
-/** RFC 4291 §2.2 text form between the brackets: up to 8 groups of 1–4 hex digits, at most one "::",
- *  optionally ending in a dotted IPv4 address (which counts as two groups). */
-export function isIPv6(s: string, start: i32, end: i32): bool {
-  if (end - start < 2 || end - start > 45) return false;
-  let groups = 0;
-  let doubleColon = false;
-  let i = start;
-  if (charAt(s, i) == 58) {
-    if (charAt(s, i + 1) != 58) return false;
-    doubleColon = true;
-    i += 2;
-    if (i == end) return true; // "::"
-  }
-  while (i < end) {
-    // one group: hex digits, or an IPv4 tail
-    const gs = i;
-    while (i < end && isHex(charAt(s, i)) && i - gs < 4) i++;
-    if (i < end && charAt(s, i) == 46) {
-      // IPv4 tail: rewind and parse a.b.c.d to the end
-      if (!isIPv4(s, gs, end)) return false;
-      groups += 2;
-      i = end;
-      break;
-    }
-    if (i == gs) return false;
-    groups++;
-    if (i == end) break;
-    if (charAt(s, i) != 58) return false;
-    i++;
-    if (i < end && charAt(s, i) == 58) {
-      if (doubleColon) return false;
-      doubleColon = true;
-      i++;
-      if (i == end) break;
-    } else if (i == end) return false; // trailing single ":"
-  }
-  return doubleColon ? groups < 8 : groups == 8;
-}
-
-function isIPv4(s: string, start: i32, end: i32): bool {
-  let parts = 0;
-  let i = start;
-  while (i < end) {
-    const ps = i;
-    let v = 0;
-    while (i < end && isDigit(charAt(s, i))) { v = v * 10 + <i32>(charAt(s, i) - 48); i++; if (i - ps > 3) return false; }
-    if (i == ps || v > 255 || (i - ps > 1 && charAt(s, ps) == 48)) return false;
-    parts++;
-    if (i == end) break;
-    if (charAt(s, i) != 46) return false;
-    i++;
-    if (i == end) return false;
-  }
-  return parts == 4;
-}
-
-// @ts-ignore: decorator
-@inline function isHex(c: u32): bool { return isDigit(c) || (c | 32) - 97 < 6; }
-
 /** Splits `:authority` (RFC 9110 §7.2 host [":" port], IPv6 aware) for the same-origin test (§2 step 3).
  *  Writes host bounds and port into `out`; returns false for an unparsable authority. */
 export class Authority {
@@ -256,13 +202,4 @@ export function parseAuthority(a: string, out: Authority): bool {
   }
   out.port = p;
   return out.hostEnd > 0;
-}
-
-/** Case-insensitive comparison of two ranges. */
-export function rangeEqualsFolded(a: string, as: i32, ae: i32, b: string, bs: i32, be: i32): bool {
-  if (ae - as != be - bs) return false;
-  for (let k = 0; k < ae - as; k++) {
-    if (lower(charAt(a, as + k)) != lower(charAt(b, bs + k))) return false;
-  }
-  return true;
 }

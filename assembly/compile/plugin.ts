@@ -18,7 +18,7 @@ export class CompiledRule {
 export class CompiledPlugin {
   /** null: the configuration holds only `_rules_` — unmatched requests are not touched (spec §5). */
   global: Policy | null = null;
-  rules: Array<CompiledRule> = [];
+  rules: Array<CompiledRule> = new Array<CompiledRule>();
 }
 
 export function compilePlugin(config: PluginConfig): CompiledPlugin {

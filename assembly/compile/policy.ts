@@ -17,18 +17,18 @@ export class Policy {
   // ── origins (spec §3) ───────────────────────────────────────────────────────────────────────────
   /** allow_origins has "*": literal `ACAO: *` for everyone; the Origin is never parsed for the grant. */
   anyOriginLiteral: bool = false;
-  /** Normalised exact origins (hash lookup). */
-  exactOrigins: Set<string> = new Set<string>();
+  /** Normalised exact origins (hash lookup, byte-exact). */
+  exactOrigins: NameSet = new NameSet(false);
   /** "null" listed explicitly in allow_origins. */
   allowNull: bool = false;
   patterns: PatternTrie = new PatternTrie();
-  regexes: Array<Regex> = [];
-  regexSources: Array<string> = [];
+  regexes: Array<Regex> = new Array<Regex>();
+  regexSources: Array<string> = new Array<string>();
 
   // ── methods and request headers (spec §2.5, §2.6) ─────────────────────────────────────────────
   anyMethod: bool = false;
   /** Configured methods, upper case (byte-exact comparison). */
-  methods: Set<string> = new Set<string>();
+  methods: NameSet = new NameSet(false);
   anyHeader: bool = false;
   /** Configured request-header names, lower case. */
   headers: NameSet = new NameSet();
@@ -46,7 +46,7 @@ export class Policy {
   privateNetwork: bool = false;
   /** timing_allow_origins: "*" present, and the exact normalised origins. */
   timingAll: bool = false;
-  timingOrigins: Set<string> = new Set<string>();
+  timingOrigins: NameSet = new NameSet(false);
   hasTiming: bool = false;
 
   // ── behaviour switches ────────────────────────────────────────────────────────────────────────
@@ -64,11 +64,11 @@ export class Policy {
 
   // ── local-reply header lists that do not depend on the request (spec §2.5: "reject = 403") ──
   /** 403 to a preflight: content-type + the preflight Vary. */
-  forbiddenPreflightHeaders: Array<HeaderPair> = [];
+  forbiddenPreflightHeaders: Array<HeaderPair> = new Array<HeaderPair>();
   /** 403 to an actual request: content-type (+ Vary: Origin unless literal `*`). */
-  forbiddenActualHeaders: Array<HeaderPair> = [];
+  forbiddenActualHeaders: Array<HeaderPair> = new Array<HeaderPair>();
   /** on_disallowed strip: the preflight status with no grant, only the Vary. */
-  strippedPreflightHeaders: Array<HeaderPair> = [];
+  strippedPreflightHeaders: Array<HeaderPair> = new Array<HeaderPair>();
 
   /** Whether a well-formed / null / malformed origin is allowed by allow_origins, patterns or regexes. */
   originAllowed(o: ParsedOrigin): bool {

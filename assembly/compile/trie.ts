@@ -4,7 +4,7 @@
 // A lookup walks the request host's labels right to left once, touching only the leaves on its path.
 
 import { OriginPattern, PortRule } from "../config/types";
-import { charAt, foldHash, equalsFolded, lowerSlice } from "../ascii";
+import { charAt, foldHash, equalsFolded, lastIndexOfChar, lowerSlice } from "../ascii";
 import { ParsedOrigin, defaultPort } from "./origin";
 
 /** Scheme + port part of one pattern. */
@@ -73,11 +73,11 @@ class TrieNode {
 export class PatternTrie {
   private root: TrieNode = new TrieNode("", 0);
   /** `scheme://*[:ports]` patterns: any host. */
-  private anyHost: Array<PatternLeaf> = [];
+  private anyHost: Array<PatternLeaf> = new Array<PatternLeaf>();
   /** Pattern `*` alone: any well-formed origin (never `null`, never a malformed value: spec §3). */
   matchesAll: bool = false;
   /** Every pattern, for the canonical dump. */
-  readonly leaves: Array<PatternLeaf> = [];
+  readonly leaves: Array<PatternLeaf> = new Array<PatternLeaf>();
 
   get isEmpty(): bool { return this.leaves.length == 0 && !this.matchesAll; }
 
@@ -94,7 +94,7 @@ export class PatternTrie {
     } else {
       let end = host.length;
       while (true) {
-        const dot = end > 0 ? host.lastIndexOf(".", end - 1) : -1;
+        const dot = end > 0 ? lastIndexOfChar(host, 0x2e /* . */, end - 1) : -1;
         node = node.addChild(host.substring(dot + 1, end));
         if (dot < 0) break;
         end = dot;
@@ -102,11 +102,11 @@ export class PatternTrie {
     }
     if (p.subdomains) {
       let sub = node.sub;
-      if (sub === null) { sub = []; node.sub = sub; }
+      if (sub === null) { sub = new Array<PatternLeaf>(); node.sub = sub; }
       sub.push(leaf);
     } else {
       let exact = node.exact;
-      if (exact === null) { exact = []; node.exact = exact; }
+      if (exact === null) { exact = new Array<PatternLeaf>(); node.exact = exact; }
       exact.push(leaf);
     }
   }

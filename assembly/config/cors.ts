@@ -5,46 +5,55 @@ import { JsonKind, JsonValue } from "../json/value";
 import { Regex } from "../regex/index";
 import { CorsConfig, Mode, OnDisallowed } from "./types";
 import { Diagnostics, editDistance, indexPath, quote } from "./messages";
-import { asciiLower, asciiUpper } from "../ascii";
+import { asciiLower, asciiUpper, decimal } from "../ascii";
 import { checkOrigin } from "./origins";
+import { NameSet } from "./nameset";
 import { checkPattern } from "./patterns";
 import { checkMaxAge } from "./duration";
 import { tokenProblem } from "./tokens";
 import { describeValue, readBool, readChoice, readStringList } from "./values";
 
-export const KNOWN_KEYS: Array<string> = [
-  "allow_origins", "allow_origin_patterns", "allow_origin_regexes", "allow_methods", "allow_headers",
-  "expose_headers", "allow_credentials", "max_age", "allow_private_network", "timing_allow_origins",
-  "preflight_continue", "preflight_status", "on_disallowed", "reject_actual", "mode", "debug",
-];
-
-export const DEFAULT_ALLOW_METHODS: Array<string> = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"];
-export const DEFAULT_ALLOW_HEADERS: Array<string> = [
-  "DNT", "X-CustomHeader", "Keep-Alive", "User-Agent", "X-Requested-With", "If-Modified-Since", "Cache-Control",
-  "Content-Type", "Authorization",
-];
 export const MAX_AGE_WARN: i64 = 7200;
+
+/** The items of a ", "-separated list, in order: the default lists and the known keys are written as one text
+ *  each, cut into an array where one is needed (an array literal costs start code and a decoded string per
+ *  element, docs/size.md). */
+export function listItems(text: string): Array<string> {
+  const out = new Array<string>();
+  let start = 0;
+  while (true) {
+    const comma = text.indexOf(", ", start);
+    if (comma < 0) break;
+    out.push(text.substring(start, comma));
+    start = comma + 2;
+  }
+  out.push(text.substring(start));
+  return out;
+}
 
 /** A CorsConfig with every default of spec §1 (allow_origins ["*"]). */
 export function defaultCorsConfig(): CorsConfig {
   const c = new CorsConfig();
   c.allowAnyOriginLiteral = true;
-  c.allowMethods = DEFAULT_ALLOW_METHODS.slice(0);
-  c.allowHeaders = DEFAULT_ALLOW_HEADERS.slice(0);
+  c.allowMethods = listItems("GET, PUT, POST, DELETE, PATCH, OPTIONS");
+  c.allowHeaders = listItems("DNT, X-CustomHeader, Keep-Alive, User-Agent, X-Requested-With, If-Modified-Since, Cache-Control, Content-Type, Authorization");
   return c;
 }
 
 function unknownKeyMessage(key: string): string {
+  // the message shows this very text; the pieces stay under the transform's 255-byte limit for a blob text
+  const known = "allow_origins, allow_origin_patterns, allow_origin_regexes, allow_methods, allow_headers, " +
+    "expose_headers, allow_credentials, max_age, allow_private_network, timing_allow_origins, " +
+    "preflight_continue, preflight_status, on_disallowed, reject_actual, mode, debug";
+  const keys = listItems(known);
   let best = "";
   let bestD = 1000;
-  for (let i = 0; i < KNOWN_KEYS.length; i++) {
-    const d = editDistance(asciiLower(key), KNOWN_KEYS[i]);
-    if (d < bestD) { bestD = d; best = KNOWN_KEYS[i]; }
+  for (let i = 0; i < keys.length; i++) {
+    const d = editDistance(asciiLower(key), keys[i]);
+    if (d < bestD) { bestD = d; best = keys[i]; }
   }
   if (bestD <= 3 && bestD * 2 < key.length) return "unknown key (did you mean " + best + "?)";
-  let keys = ""; // KNOWN_KEYS.join(", "), without linking Array#join
-  for (let i = 0; i < KNOWN_KEYS.length; i++) keys += (i > 0 ? ", " : "") + KNOWN_KEYS[i];
-  return "unknown key; the keys are " + keys + " (and _rules_; other keys beginning with _ are ignored)";
+  return "unknown key; the keys are " + known + " (and _rules_; other keys beginning with _ are ignored)";
 }
 
 /** A key as it appears in a path: as is when it is a plain identifier, else quoted (and cut when long). */
@@ -82,16 +91,15 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
 
   // Duplicate keys: which one wins differs between JSON libraries, so neither is guessed (reported once, at the
   // second occurrence; the first one is still checked).
-  const seen = new Map<string, i32>();
+  const seen = new NameSet(false); // JSON keys are case-sensitive
+  const reported = new NameSet(false);
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     const key = m.key;
     if (key.length > 0 && key.charCodeAt(0) == 0x5f /* _ */) continue;
     const path = prefix + displayKey(key);
-    const count = seen.has(key) ? seen.get(key) : 0;
-    seen.set(key, count + 1);
-    if (count > 0) {
-      if (count == 1) diag.error(path, "appears more than once in the same object; keep one");
+    if (!seen.add(key)) {
+      if (reported.add(key)) diag.error(path, "appears more than once in the same object; keep one");
       continue;
     }
     const v = m.value;
@@ -123,7 +131,7 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       else {
         c.maxAge = <i32>d.seconds; // checkMaxAge: 0 … 2147483647
         if (d.seconds > MAX_AGE_WARN) {
-          diag.warn(path, c.maxAge.toString() + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
+          diag.warn(path, decimal(c.maxAge) + " seconds is above 7200: Chromium caps preflight caching at 7200 s (Firefox at 86400 s, WebKit at 600 s)");
         }
       }
     } else if (key == "allow_private_network") {
@@ -135,12 +143,10 @@ export function parseCorsObject(obj: JsonValue, prefix: string, diag: Diagnostic
       if (b.ok) c.preflightContinue = b.value;
     } else if (key == "preflight_status") {
       let ok = false;
-      if (v.kind == JsonKind.Number) {
-        const num = v.num!;
-        if (num.integral && num.fitsI64 && (num.intValue == 200 || num.intValue == 204)) {
-          c.preflightStatus = <u32>num.intValue;
-          ok = true;
-        }
+      const num = v.num; // set on numbers only
+      if (num !== null && num.integral && num.fitsI64 && (num.intValue == 200 || num.intValue == 204)) {
+        c.preflightStatus = <u32>num.intValue;
+        ok = true;
       }
       if (!ok) diag.error(path, "must be 200 or 204, got " + describeValue(v));
     } else if (key == "on_disallowed") {
@@ -170,12 +176,13 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const origins = new Array<string>();
-  const firstAt = new Map<string, i32>();
+  const seen = new NameSet(false); // the normalised origins, in the order of `origins`
+  const firstAt = new Array<i32>(); // firstAt[n]: the list index origins[n] came from
   let star = false;
   let others = 0;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") {
       star = true;
@@ -202,12 +209,14 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
       }
       normalized = r.normalized;
     }
-    if (firstAt.has(normalized)) {
-      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, firstAt.get(normalized)) + " (after normalisation)");
+    const earlier = seen.indexOf(normalized);
+    if (earlier >= 0) {
+      diag.warn(p, quote(s) + " is a duplicate of " + indexPath(path, firstAt[earlier]) + " (after normalisation)");
       continue;
     }
+    seen.add(normalized);
     origins.push(normalized);
-    firstAt.set(normalized, i);
+    firstAt.push(i);
   }
   if (star && others > 0) diag.warn(path, "\"*\" allows every origin: the other entries are redundant");
   c.allowAnyOriginLiteral = star;
@@ -217,13 +226,13 @@ function parseAllowOrigins(c: CorsConfig, v: JsonValue, path: string, credential
 function parsePatterns(c: CorsConfig, v: JsonValue, path: string, credentials: bool, diag: Diagnostics): void {
   const list = readStringList(v, path, diag);
   if (list === null) return;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     const r = checkPattern(s);
-    if (r.problem.length > 0) { diag.error(p, r.problem); continue; }
-    const pat = r.pattern!;
+    const pat = r.pattern; // null exactly when there is a problem
+    if (pat === null) { diag.error(p, r.problem); continue; }
     if (r.trailingSlash) diag.warn(p, quote(s) + ": the trailing \"/\" was dropped (an origin has no path)");
     if (credentials) {
       if (pat.matchesAll) {
@@ -239,9 +248,9 @@ function parsePatterns(c: CorsConfig, v: JsonValue, path: string, credentials: b
 function parseRegexes(c: CorsConfig, v: JsonValue, path: string, diag: Diagnostics): void {
   const list = readStringList(v, path, diag);
   if (list === null) return;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s.length == 0) { diag.error(p, "is an empty regex; it would match nothing"); continue; }
     const r = Regex.compile(s);
@@ -261,13 +270,13 @@ function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnos
   if (list === null) return null;
   const what = methods ? "method name" : "header name";
   const out = new Array<string>();
-  const seen = new Set<string>();
+  const seen = new NameSet(!methods); // methods byte for byte, header names case-insensitively
   let star = false;
   let others = 0;
-  let bad = false;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) { bad = true; continue; }
-    const s = list.values[i];
+  let bad = !list.complete;
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
     const tp = tokenProblem(s);
@@ -280,9 +289,7 @@ function parseTokenList(v: JsonValue, path: string, methods: bool, diag: Diagnos
         diag.warn(p, quote(s) + " was upper-cased to " + quote(kept) + " (methods are compared byte for byte: a page that sends " + quote(s) + " needs \"*\")");
       }
     }
-    const key = methods ? kept : asciiLower(s);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add(kept)) continue;
     out.push(kept);
   }
   if (bad) return null;
@@ -297,14 +304,14 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
   const list = readStringList(v, path, diag);
   if (list === null) return;
   const out = new Array<string>();
-  const seen = new Set<string>();
+  const seen = new NameSet(false);
   let star = false;
-  for (let i = 0; i < list.values.length; i++) {
-    if (!list.ok[i]) continue;
-    const s = list.values[i];
+  for (let k = 0; k < list.values.length; k++) {
+    const s = list.values[k];
+    const i = list.at[k];
     const p = indexPath(path, i);
     if (s == "*") { star = true; continue; }
-    if (s == "null") { if (!seen.has("null")) { seen.add("null"); out.push("null"); } continue; }
+    if (s == "null") { if (seen.add("null")) out.push("null"); continue; }
     const r = checkOrigin(s);
     if (r.problem.length > 0) {
       // checkOrigin points '*' users to allow_origin_patterns; Timing-Allow-Origin has only exact origins or "*".
@@ -314,7 +321,7 @@ function parseTimingOrigins(c: CorsConfig, v: JsonValue, path: string, diag: Dia
       continue;
     }
     if (r.trailingSlash) diag.warn(p, quote(s) + ": the trailing \"/\" was dropped (an origin has no path)");
-    if (!seen.has(r.normalized)) { seen.add(r.normalized); out.push(r.normalized); }
+    if (seen.add(r.normalized)) out.push(r.normalized);
   }
   c.timingAllowOrigins = star ? ["*"] : out;
 }

@@ -12,14 +12,17 @@ export class DurationCheck {
   seconds: i64 = 0;
 }
 
-const DURATION_HINT = "write whole seconds (e.g. 600) or a duration string of hours, minutes and seconds in that order (e.g. \"12h\", \"90m\", \"1h30m\", \"45s\")";
+/** The accepted forms, for messages (a function, not a top-level constant: docs/size.md "Where the blob sits"). */
+function durationHint(): string {
+  return "write whole seconds (e.g. 600) or a duration string of hours, minutes and seconds in that order (e.g. \"12h\", \"90m\", \"1h30m\", \"45s\")";
+}
 
 export function checkMaxAge(v: JsonValue): DurationCheck {
   const r = new DurationCheck();
-  if (v.kind == JsonKind.Number) {
-    const num = v.num!;
-    if (num.negative) { r.problem = num.text + " is negative; " + DURATION_HINT; return r; }
-    if (!num.integral) { r.problem = num.text + " is not a whole number of seconds; " + DURATION_HINT; return r; }
+  const num = v.num; // set on numbers only
+  if (num !== null) {
+    if (num.negative) { r.problem = num.text + " is negative; " + durationHint(); return r; }
+    if (!num.integral) { r.problem = num.text + " is not a whole number of seconds; " + durationHint(); return r; }
     if (!num.fitsI64 || num.intValue > MAX_AGE_LIMIT) {
       r.problem = num.text + " is above the maximum of 2147483647 seconds";
       return r;
@@ -28,7 +31,7 @@ export function checkMaxAge(v: JsonValue): DurationCheck {
     return r;
   }
   if (v.kind == JsonKind.String) return parseDuration(v.str);
-  r.problem = "must be a number of seconds or a duration string, got " + kindName(v.kind) + "; " + DURATION_HINT;
+  r.problem = "must be a number of seconds or a duration string, got " + kindName(v.kind) + "; " + durationHint();
   return r;
 }
 
@@ -36,7 +39,7 @@ export function checkMaxAge(v: JsonValue): DurationCheck {
 export function parseDuration(s: string): DurationCheck {
   const r = new DurationCheck();
   const q = quote(s);
-  if (s.length == 0) { r.problem = "is an empty string; " + DURATION_HINT; return r; }
+  if (s.length == 0) { r.problem = "is an empty string; " + durationHint(); return r; }
   let i = 0;
   const n = s.length;
   let total: i64 = 0;
@@ -55,7 +58,7 @@ export function parseDuration(s: string): DurationCheck {
       let allDigits = true;
       for (let k = 0; k < n; k++) { const c = s.charCodeAt(k); if (c < 0x30 || c > 0x39) { allDigits = false; break; } }
       if (allDigits) r.problem = q + " has no unit: write " + s + "s (a duration string) or the number " + s;
-      else r.problem = q + " is not a duration; " + DURATION_HINT;
+      else r.problem = q + " is not a duration; " + durationHint();
       return r;
     }
     const u = s.charCodeAt(i);
@@ -65,7 +68,7 @@ export function parseDuration(s: string): DurationCheck {
     else if (u == 0x6d) { unit = 2; mul = 60; }
     else if (u == 0x73) { unit = 3; mul = 1; }
     if (unit == 0 || unit <= lastUnit) {
-      r.problem = q + " is not a duration; " + DURATION_HINT;
+      r.problem = q + " is not a duration; " + durationHint();
       return r;
     }
     lastUnit = unit;

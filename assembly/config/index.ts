@@ -12,9 +12,6 @@ import { describeValue } from "./values";
 export { defaultCorsConfig } from "./cors";
 export { dumpPluginConfig, dumpCorsConfig } from "./dump";
 
-/** Path used for problems with the document as a whole. */
-export const ROOT_PATH = "configuration";
-
 export function parsePluginConfig(json: ArrayBuffer | null): ConfigResult {
   const result = new ConfigResult();
   const diag = new Diagnostics();
@@ -27,11 +24,11 @@ export function parsePluginConfig(json: ArrayBuffer | null): ConfigResult {
   const parsed = parseJson(json);
   const root = parsed.value;
   if (root === null) {
-    result.errors.push(ROOT_PATH + ": not valid JSON: " + parsed.error);
+    result.errors.push("configuration: not valid JSON: " + parsed.error);
     return result;
   }
   if (root.kind != JsonKind.Object) {
-    result.errors.push(ROOT_PATH + ": must be a JSON object, got " + describeValue(root));
+    result.errors.push("configuration: must be a JSON object, got " + describeValue(root));
     return result;
   }
   let hasGlobalKey = false;

@@ -1,5 +1,7 @@
 // Collecting errors and warnings, each `key.path[i]: message`, and quoting values for messages.
 
+import { decimal, hexDigit } from "../ascii";
+
 /** Values longer than this are cut in messages (an origin may be 2048 bytes; a log line should stay short). */
 const QUOTE_MAX: i32 = 200;
 
@@ -16,7 +18,7 @@ export function quote(s: string): string {
   at += 2;
   for (let i = 0; i < limit; i++) at = writeEscaped(at, s.charCodeAt(i));
   store<u16>(at, 0x22);
-  if (n > QUOTE_MAX) return out + "\u2026 (" + n.toString() + " characters)";
+  if (n > QUOTE_MAX) return out + "\u2026 (" + decimal(n) + " characters)";
   return out;
 }
 
@@ -48,13 +50,10 @@ function writeEscaped(at: usize, c: i32): usize {
   return at + 12;
 }
 
-// @ts-ignore: decorator
-@inline function hexDigit(d: i32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }
-
 /** Collects problems for one parse. Paths are prefixed (e.g. `_rules_[1].`) by the caller. */
 export class Diagnostics {
-  errors: Array<string> = [];
-  warnings: Array<string> = [];
+  errors: Array<string> = new Array<string>();
+  warnings: Array<string> = new Array<string>();
 
   error(path: string, message: string): void {
     this.errors.push(path.length > 0 ? path + ": " + message : message);
@@ -72,7 +71,7 @@ export function keyPath(prefix: string, key: string): string {
 
 /** `path[i]`. */
 export function indexPath(path: string, i: i32): string {
-  return path + "[" + i.toString() + "]";
+  return path + "[" + decimal(i) + "]";
 }
 
 /** Levenshtein distance, bounded inputs (keys); used for "did you mean" on unknown keys. */

@@ -3,7 +3,7 @@
 // dropped, a lone trailing "/" dropped (the caller warns), IPv6 literals written as browsers serialise them.
 
 import { quote } from "./messages";
-import { asciiLower, isAlpha, isDigit } from "../ascii";
+import { asciiLower, charAt, charText, decimal, hexDigit, hexValue, isAlpha, isDigit } from "../ascii";
 
 export const MAX_ORIGIN_BYTES: i32 = 2048;
 
@@ -126,102 +126,101 @@ export function regularHostProblem(host: string): string {
     }
     if (isAlpha(c) || isDigit(c) || c == 0x2d || c == 0x5f) { labelLen++; continue; }
     if (c == 0x2a) return "has '*' in the host";
-    return "has '" + String.fromCharCode(c) + "' in the host; a host is letters, digits, '-', '_' and dots";
+    return "has '" + charText(c) + "' in the host; a host is letters, digits, '-', '_' and dots";
   }
   return "";
 }
 
-function hexVal(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  return -1;
+/** The code unit at `i`, or -1 at or past `end`. */
+function codeAt(s: string, i: i32, end: i32): i32 {
+  return i < end ? <i32>charAt(s, i) : -1;
 }
 
-/** The WHATWG URL IPv6 parser (without brackets): eight pieces, or null. */
-export function parseIPv6(s: string): Array<i32> | null {
-  const n = s.length;
-  if (n == 0 || n > 64) return null;
-  const pieces = new Array<i32>(8);
-  for (let k = 0; k < 8; k++) pieces[k] = 0;
+/** The WHATWG URL IPv6 parser over `s[start, end)` (the text between the brackets): true and the eight pieces in
+ *  `pieces`, or false. It allocates nothing: the request path checks an Origin's IPv6 literal with it too
+ *  (compile/origin.ts), so both sides accept the same addresses. */
+export function parseIPv6(s: string, start: i32, end: i32, pieces: StaticArray<i32>): bool {
+  const n = end;
+  if (n - start <= 0 || n - start > 64) return false;
+  for (let k = 0; k < 8; k++) unchecked(pieces[k] = 0);
   let pieceIndex = 0;
   let compress = -1;
-  let i = 0;
-  if (s.charCodeAt(0) == 0x3a) {
-    if (s.charCodeAt(1) != 0x3a) return null;
-    i = 2;
+  let i = start;
+  if (charAt(s, i) == 0x3a) {
+    if (codeAt(s, i + 1, n) != 0x3a) return false;
+    i += 2;
     pieceIndex = 1;
     compress = 1;
   }
   while (i < n) {
-    if (pieceIndex == 8) return null;
-    if (s.charCodeAt(i) == 0x3a) {
-      if (compress != -1) return null;
+    if (pieceIndex == 8) return false;
+    if (charAt(s, i) == 0x3a) {
+      if (compress != -1) return false;
       i++;
       pieceIndex++;
       compress = pieceIndex;
       continue;
     }
     let value = 0, len = 0;
-    while (len < 4 && i < n && hexVal(s.charCodeAt(i)) >= 0) {
-      value = value * 16 + hexVal(s.charCodeAt(i));
+    for (let d = hexValue(codeAt(s, i, n)); len < 4 && d >= 0; d = hexValue(codeAt(s, i, n))) {
+      value = value * 16 + d;
       i++;
       len++;
     }
-    if (i < n && s.charCodeAt(i) == 0x2e) {
-      if (len == 0) return null;
+    if (codeAt(s, i, n) == 0x2e) {
+      if (len == 0) return false;
       i -= len;
-      if (pieceIndex > 6) return null;
+      if (pieceIndex > 6) return false;
       let numbersSeen = 0;
       while (i < n) {
         let v4 = -1;
         if (numbersSeen > 0) {
-          if (s.charCodeAt(i) == 0x2e && numbersSeen < 4) i++;
-          else return null;
+          if (codeAt(s, i, n) == 0x2e && numbersSeen < 4) i++;
+          else return false;
         }
-        if (i >= n || !isDigit(s.charCodeAt(i))) return null;
-        while (i < n && isDigit(s.charCodeAt(i))) {
-          const d = s.charCodeAt(i) - 0x30;
+        if (!isDigit(codeAt(s, i, n))) return false;
+        while (isDigit(codeAt(s, i, n))) {
+          const d = codeAt(s, i, n) - 0x30;
           if (v4 == -1) v4 = d;
-          else if (v4 == 0) return null;
+          else if (v4 == 0) return false;
           else v4 = v4 * 10 + d;
-          if (v4 > 255) return null;
+          if (v4 > 255) return false;
           i++;
         }
-        pieces[pieceIndex] = pieces[pieceIndex] * 256 + v4;
+        unchecked(pieces[pieceIndex] = pieces[pieceIndex] * 256 + v4);
         numbersSeen++;
         if (numbersSeen == 2 || numbersSeen == 4) pieceIndex++;
       }
-      if (numbersSeen != 4) return null;
+      if (numbersSeen != 4) return false;
       break;
-    } else if (i < n && s.charCodeAt(i) == 0x3a) {
+    } else if (codeAt(s, i, n) == 0x3a) {
       i++;
-      if (i >= n) return null;
+      if (i >= n) return false;
     } else if (i < n) {
-      return null;
+      return false;
     }
-    if (pieceIndex >= 8) return null;
-    pieces[pieceIndex] = value;
+    if (pieceIndex >= 8) return false;
+    unchecked(pieces[pieceIndex] = value);
     pieceIndex++;
   }
   if (compress != -1) {
     let swaps = pieceIndex - compress;
     pieceIndex = 7;
     while (pieceIndex != 0 && swaps > 0) {
-      const t = pieces[pieceIndex];
-      pieces[pieceIndex] = pieces[compress + swaps - 1];
-      pieces[compress + swaps - 1] = t;
+      const t = unchecked(pieces[pieceIndex]);
+      unchecked(pieces[pieceIndex] = pieces[compress + swaps - 1]);
+      unchecked(pieces[compress + swaps - 1] = t);
       pieceIndex--;
       swaps--;
     }
   } else if (pieceIndex != 8) {
-    return null;
+    return false;
   }
-  return pieces;
+  return true;
 }
 
 /** WHATWG serialisation of eight pieces, with brackets (what a browser puts in an Origin). */
-export function serializeIPv6(pieces: Array<i32>): string {
+export function serializeIPv6(pieces: StaticArray<i32>): string {
   let bestStart = -1, bestLen = 1;
   let k = 0;
   while (k < 8) {
@@ -242,10 +241,22 @@ export function serializeIPv6(pieces: Array<i32>): string {
       ignore0 = true;
       continue;
     }
-    out += (<u32>pieces[p]).toString(16);
+    out += hexPiece(<u32>pieces[p]);
     if (p != 7) out += ":";
   }
   return out + "]";
+}
+
+/** A piece (0..0xffff) in lower-case hex without leading zeros, as `toString(16)` (which would link the standard
+ *  library's any-radix formatting and its messages for this one use). */
+function hexPiece(v: u32): string {
+  let digits = 1;
+  while (digits < 4 && (v >> (<u32>digits << 2)) != 0) digits++;
+  const out = changetype<string>(__new(<usize>digits << 1, idof<string>()));
+  for (let k = 0; k < digits; k++) {
+    store<u16>(changetype<usize>(out) + (<usize>k << 1), hexDigit((v >> (<u32>(digits - 1 - k) << 2)) & 15));
+  }
+  return out;
 }
 
 /** A validated, normalised origin or a problem message (with the quoted value). */
@@ -256,37 +267,40 @@ export class OriginCheck {
   trailingSlash: bool = false;
 }
 
-const ORIGIN_SHAPE = "an origin is scheme://host[:port], e.g. \"https://app.example.com\"";
+/** The accepted form, for messages (a function, not a top-level constant: docs/size.md "Where the blob sits"). */
+function originShape(): string {
+  return "an origin is scheme://host[:port], e.g. \"https://app.example.com\"";
+}
 
 /** Validates a configured exact origin (not `"*"`, not `"null"`: the caller handles those). */
 export function checkOrigin(s: string): OriginCheck {
   const r = new OriginCheck();
   if (s.length > MAX_ORIGIN_BYTES) {
-    r.problem = quote(s) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes; no browser sends such an Origin";
+    r.problem = quote(s) + " is longer than " + decimal(MAX_ORIGIN_BYTES) + " bytes; no browser sends such an Origin";
     return r;
   }
   const cp = characterProblem(s);
-  if (cp.length > 0) { r.problem = quote(s) + " " + cp + "; " + ORIGIN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(s) + " " + cp + "; " + originShape(); return r; }
   if (s.indexOf("*") >= 0) {
     r.problem = quote(s) + " contains '*'; allow_origins holds exact origins: put wildcards in allow_origin_patterns (e.g. \"https://*.example.com\")";
     return r;
   }
-  const p = splitOrigin(s, ORIGIN_SHAPE);
+  const p = splitOrigin(s, originShape());
   if (p.problem.length > 0) {
     if (s.indexOf("://") < 0 && s.length > 0) {
       // "localhost", "example.test": suggest the form.
-      r.problem = quote(s) + " has no scheme; " + ORIGIN_SHAPE + "; did you mean \"https://" + s + "\"?";
+      r.problem = quote(s) + " has no scheme; " + originShape() + "; did you mean \"https://" + s + "\"?";
     } else {
       r.problem = p.problem;
     }
     return r;
   }
-  if (!schemeValid(p.scheme)) { r.problem = quote(s) + " has an invalid scheme; " + ORIGIN_SHAPE; return r; }
+  if (!schemeValid(p.scheme)) { r.problem = quote(s) + " has an invalid scheme; " + originShape(); return r; }
   const scheme = asciiLower(p.scheme);
   let host: string;
   if (p.host.charCodeAt(0) == 0x5b) {
-    const pieces = parseIPv6(p.host.substring(1, p.host.length - 1));
-    if (pieces === null) { r.problem = quote(s) + " has an invalid IPv6 address"; return r; }
+    const pieces = new StaticArray<i32>(8);
+    if (!parseIPv6(p.host, 1, p.host.length - 1, pieces)) { r.problem = quote(s) + " has an invalid IPv6 address"; return r; }
     host = serializeIPv6(pieces);
   } else {
     const hp = regularHostProblem(p.host);
@@ -300,7 +314,7 @@ export function checkOrigin(s: string): OriginCheck {
       r.problem = quote(s) + " has a bad port " + quote(p.portText) + "; a port is 1-65535 without leading zeros";
       return r;
     }
-    if (port != defaultPort(scheme)) portSuffix = ":" + port.toString();
+    if (port != defaultPort(scheme)) portSuffix = ":" + decimal(port);
   }
   r.scheme = scheme;
   r.normalized = scheme + "://" + host + portSuffix;

@@ -6,7 +6,7 @@
 
 import { OriginPattern, PortRule } from "./types";
 import { quote } from "./messages";
-import { asciiLower } from "../ascii";
+import { asciiLower, charText, decimal } from "../ascii";
 import {
   characterProblem, defaultPort, MAX_ORIGIN_BYTES, parseIPv6, parsePort, regularHostProblem, schemeValid,
   serializeIPv6, splitOrigin,
@@ -18,7 +18,10 @@ export class PatternCheck {
   trailingSlash: bool = false;
 }
 
-const PATTERN_SHAPE = "a pattern is scheme://hostpattern[:ports], e.g. \"https://*.example.com\" or \"http://*.example.org:[8080,9090]\"";
+/** The accepted form, for messages (a function, not a top-level constant: docs/size.md "Where the blob sits"). */
+function patternShape(): string {
+  return "a pattern is scheme://hostpattern[:ports], e.g. \"https://*.example.com\" or \"http://*.example.org:[8080,9090]\"";
+}
 
 /** Number of labels of a regular host, ignoring one trailing dot. */
 function labelCount(host: string): i32 {
@@ -38,7 +41,7 @@ function regexSuggestion(scheme: string, hostPattern: string): string {
     const c = hostPattern.charCodeAt(i);
     if (c == 0x2e) out += "\\.";
     else if (c == 0x2a) out += "[a-z0-9-]+";
-    else out += String.fromCharCode(c);
+    else out += charText(c);
   }
   return out;
 }
@@ -56,18 +59,18 @@ export function checkPattern(source: string): PatternCheck {
     return r;
   }
   if (source.length > MAX_ORIGIN_BYTES) {
-    r.problem = quote(source) + " is longer than " + MAX_ORIGIN_BYTES.toString() + " bytes";
+    r.problem = quote(source) + " is longer than " + decimal(MAX_ORIGIN_BYTES) + " bytes";
     return r;
   }
   const cp = characterProblem(source);
-  if (cp.length > 0) { r.problem = quote(source) + " " + cp + "; " + PATTERN_SHAPE; return r; }
+  if (cp.length > 0) { r.problem = quote(source) + " " + cp + "; " + patternShape(); return r; }
   const s = asciiLower(source);
   if (s.indexOf("://") < 0) {
-    r.problem = quote(source) + " has no scheme; " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has no scheme; " + patternShape();
     if (s.length > 0) r.problem += "; did you mean \"https://" + source + "\"?";
     return r;
   }
-  const parts = splitOrigin(s, PATTERN_SHAPE);
+  const parts = splitOrigin(s, patternShape());
   if (parts.problem.length > 0) {
     // Messages from splitOrigin quote the lower-cased text; quote what was configured instead.
     r.problem = quote(source) + parts.problem.substring(quote(s).length);
@@ -75,7 +78,7 @@ export function checkPattern(source: string): PatternCheck {
   }
   const scheme = parts.scheme;
   if (scheme != "*" && !schemeValid(scheme)) {
-    r.problem = quote(source) + " has an invalid scheme (a scheme, or '*' for any); " + PATTERN_SHAPE;
+    r.problem = quote(source) + " has an invalid scheme (a scheme, or '*' for any); " + patternShape();
     return r;
   }
   const p = new OriginPattern();
@@ -85,8 +88,8 @@ export function checkPattern(source: string): PatternCheck {
   if (host == "*") {
     p.anyHost = true;
   } else if (host.charCodeAt(0) == 0x5b) {
-    const pieces = parseIPv6(host.substring(1, host.length - 1));
-    if (pieces === null) { r.problem = quote(source) + " has an invalid IPv6 address"; return r; }
+    const pieces = new StaticArray<i32>(8);
+    if (!parseIPv6(host, 1, host.length - 1, pieces)) { r.problem = quote(source) + " has an invalid IPv6 address"; return r; }
     p.host = serializeIPv6(pieces);
   } else {
     let exact = host;
@@ -141,7 +144,7 @@ export function checkPattern(source: string): PatternCheck {
     // A list that is exactly the scheme's default port is the same as no port.
     if (p.portRule == PortRule.List && p.ports.length == 1 && <i32>p.ports[0] == defaultPort(scheme)) {
       p.portRule = PortRule.DefaultOnly;
-      p.ports = [];
+      p.ports = new Array<u32>();
     }
   }
   r.pattern = p;

@@ -10,10 +10,6 @@ import { Diagnostics, indexPath, quote } from "./messages";
 import { parseCorsObject } from "./cors";
 import { describeValue } from "./values";
 
-export const MATCH_ROUTE = "_match_route_";
-export const MATCH_DOMAIN = "_match_domain_";
-export const MATCH_SERVICE = "_match_service_";
-
 /** A match key's value: a non-empty array of non-empty strings, or null (reported). */
 function readMatchList(v: JsonValue, path: string, diag: Diagnostics): Array<string> | null {
   if (v.kind != JsonKind.Array || v.items.length == 0) {
@@ -55,21 +51,21 @@ export function parseRules(v: JsonValue, diag: Diagnostics): Array<Rule> {
       continue;
     }
     const prefix = at + ".";
-    checkDuplicateKey(item, MATCH_ROUTE, prefix + MATCH_ROUTE, diag);
-    checkDuplicateKey(item, MATCH_DOMAIN, prefix + MATCH_DOMAIN, diag);
-    checkDuplicateKey(item, MATCH_SERVICE, prefix + MATCH_SERVICE, diag);
+    checkDuplicateKey(item, "_match_route_", prefix + "_match_route_", diag);
+    checkDuplicateKey(item, "_match_domain_", prefix + "_match_domain_", diag);
+    checkDuplicateKey(item, "_match_service_", prefix + "_match_service_", diag);
     if (item.get("_rules_") !== null) diag.error(prefix + "_rules_", "rules cannot be nested; put every rule in the top-level _rules_");
 
-    const routeV = item.get(MATCH_ROUTE);
-    const domainV = item.get(MATCH_DOMAIN);
-    const serviceV = item.get(MATCH_SERVICE);
+    const routeV = item.get("_match_route_");
+    const domainV = item.get("_match_domain_");
+    const serviceV = item.get("_match_service_");
     const rule = new Rule();
     let routes: Array<string> | null = null;
     let domains: Array<string> | null = null;
     let services: Array<string> | null = null;
-    if (routeV !== null) routes = readMatchList(routeV, prefix + MATCH_ROUTE, diag);
-    if (domainV !== null) domains = readMatchList(domainV, prefix + MATCH_DOMAIN, diag);
-    if (serviceV !== null) services = readMatchList(serviceV, prefix + MATCH_SERVICE, diag);
+    if (routeV !== null) routes = readMatchList(routeV, prefix + "_match_route_", diag);
+    if (domainV !== null) domains = readMatchList(domainV, prefix + "_match_domain_", diag);
+    if (serviceV !== null) services = readMatchList(serviceV, prefix + "_match_service_", diag);
     if (routeV === null && domainV === null && serviceV === null) {
       diag.error(at, "has no match key: add _match_route_, _match_domain_ or _match_service_ (Higress matchRules: ingress, domain or service)");
     }
@@ -78,22 +74,22 @@ export function parseRules(v: JsonValue, diag: Diagnostics): Array<Rule> {
       for (let k = 0; k < d.length; k++) {
         const e = d[k];
         if (e.charCodeAt(0) != 0x5b /* [ */ && e.indexOf(":") >= 0) {
-          diag.warn(indexPath(prefix + MATCH_DOMAIN, k), quote(e) + " contains ':'; domains are compared with the request's host without its port, so this entry never matches: remove the port");
+          diag.warn(indexPath(prefix + "_match_domain_", k), quote(e) + " contains ':'; domains are compared with the request's host without its port, so this entry never matches: remove the port");
         }
         if (e == "*") {
-          diag.warn(indexPath(prefix + MATCH_DOMAIN, k), "\"*\" is a plain suffix match of nothing: it matches every host");
+          diag.warn(indexPath(prefix + "_match_domain_", k), "\"*\" is a plain suffix match of nothing: it matches every host");
         } else if (e.charCodeAt(0) == 0x2a && e.charCodeAt(1) != 0x2e) {
-          diag.warn(indexPath(prefix + MATCH_DOMAIN, k), quote(e) + " is a plain suffix match: it also matches hosts such as " + quote("evil" + e.substring(1)) + "; write " + quote("*." + e.substring(1)) + " for subdomains");
+          diag.warn(indexPath(prefix + "_match_domain_", k), quote(e) + " is a plain suffix match: it also matches hosts such as " + quote("evil" + e.substring(1)) + "; write " + quote("*." + e.substring(1)) + " for subdomains");
         }
       }
     }
     if (routeV !== null) {
       rule.routes = routes;
       rule.services = services;
-      if (domainV !== null) diag.warn(prefix + MATCH_DOMAIN, "is ignored beside _match_route_ (a rule with a route matches by route, and by service when given)");
+      if (domainV !== null) diag.warn(prefix + "_match_domain_", "is ignored beside _match_route_ (a rule with a route matches by route, and by service when given)");
     } else if (domainV !== null) {
       rule.domains = domains;
-      if (serviceV !== null) diag.warn(prefix + MATCH_SERVICE, "is ignored beside _match_domain_ (a rule with a domain and no route matches by domain only)");
+      if (serviceV !== null) diag.warn(prefix + "_match_service_", "is ignored beside _match_domain_ (a rule with a domain and no route matches by domain only)");
     } else {
       rule.services = services;
     }

@@ -1,7 +1,7 @@
 // RFC 9110 §5.6.2 token: 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
 // / "`" / "|" / "~" / DIGIT / ALPHA. Method names (§9.1) and field names (§5.1) are tokens.
 
-import { charAt, isTchar } from "../ascii";
+import { charAt, charText, isTchar } from "../ascii";
 
 export function isToken(s: string): bool {
   const n = s.length;
@@ -21,7 +21,7 @@ export function tokenProblem(s: string): string {
     if (c == 0x20 || c == 0x09) return "contains whitespace: list each name as its own array entry, without spaces";
     if (c < 0x20 || c == 0x7f) return "contains a control character";
     if (c >= 0x80) return "contains a non-ASCII character";
-    return "contains '" + String.fromCharCode(c) + "', which is not allowed in a token";
+    return "contains '" + charText(c) + "', which is not allowed in a token";
   }
   return "";
 }

@@ -22,28 +22,28 @@ export class OriginPattern {
   /** Lower-cased host (without the `*.` prefix), at least two labels when `subdomains`. */
   host: string = "";
   portRule: PortRule = PortRule.DefaultOnly;
-  ports: Array<u32> = [];
+  ports: Array<u32> = new Array<u32>();
 }
 
 export class CorsConfig {
   /** Normalised exact origins (`scheme://host[:port]`, lower-cased, default port dropped); may hold "null". */
-  allowOrigins: Array<string> = [];
+  allowOrigins: Array<string> = new Array<string>();
   /** `"*"` was in allow_origins: literal `ACAO: *`, dominates the other entries. */
   allowAnyOriginLiteral: bool = false;
-  allowOriginPatterns: Array<OriginPattern> = [];
+  allowOriginPatterns: Array<OriginPattern> = new Array<OriginPattern>();
   /** Regex sources as configured (compiled by assembly/compile through assembly/regex). */
-  allowOriginRegexes: Array<string> = [];
+  allowOriginRegexes: Array<string> = new Array<string>();
   /** Upper-cased tokens, or exactly ["*"]. */
-  allowMethods: Array<string> = [];
+  allowMethods: Array<string> = new Array<string>();
   /** Tokens as configured (compared case-insensitively), or exactly ["*"]. */
-  allowHeaders: Array<string> = [];
-  exposeHeaders: Array<string> = [];
+  allowHeaders: Array<string> = new Array<string>();
+  exposeHeaders: Array<string> = new Array<string>();
   allowCredentials: bool = false;
   /** Seconds, 0..2147483647. */
   maxAge: i32 = 86400;
   allowPrivateNetwork: bool = false;
   /** Normalised origins, or containing "*". */
-  timingAllowOrigins: Array<string> = [];
+  timingAllowOrigins: Array<string> = new Array<string>();
   preflightContinue: bool = false;
   preflightStatus: u32 = 200;
   onDisallowed: OnDisallowed = OnDisallowed.Reject;
@@ -63,12 +63,12 @@ export class Rule {
 export class PluginConfig {
   /** The keys outside `_rules_`; null when the object holds only `_rules_` (and `_`-keys). */
   global: CorsConfig | null = null;
-  rules: Array<Rule> = [];
+  rules: Array<Rule> = new Array<Rule>();
 }
 
 export class ConfigResult {
   config: PluginConfig | null = null;
   /** `key.path[i]: message`, every problem found. Non-empty ⇒ config is null. */
-  errors: Array<string> = [];
-  warnings: Array<string> = [];
+  errors: Array<string> = new Array<string>();
+  warnings: Array<string> = new Array<string>();
 }

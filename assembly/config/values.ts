@@ -8,19 +8,24 @@ export function describeValue(v: JsonValue): string {
   switch (v.kind) {
     case JsonKind.Null: return "null";
     case JsonKind.Bool: return v.boolValue ? "boolean true" : "boolean false";
-    case JsonKind.Number: return "number " + v.num!.text;
+    case JsonKind.Number: {
+      const num = v.num; // set on every number (json/parser.ts); tested instead of asserted with `!`
+      return num !== null ? "number " + num.text : "number";
+    }
     case JsonKind.String: return "string " + quote(v.str);
     default: return kindName(v.kind);
   }
 }
 
-/** An array of strings: `values[i]` is valid when `ok[i]`; wrong-typed elements are reported. */
+/** The string elements of an array, `values[k]` at index `at[k]` of the array (wrong-typed elements are reported
+ *  and left out); `complete` when every element was a string. */
 export class StringList {
-  values: Array<string> = [];
-  ok: Array<bool> = [];
+  values: Array<string> = new Array<string>();
+  at: Array<i32> = new Array<i32>();
+  complete: bool = true;
 }
 
-/** null (reported) when `v` is not an array; otherwise every element, non-strings reported at `path[i]`. */
+/** null (reported) when `v` is not an array; otherwise its strings, non-strings reported at `path[i]`. */
 export function readStringList(v: JsonValue, path: string, diag: Diagnostics): StringList | null {
   if (v.kind != JsonKind.Array) {
     diag.error(path, "must be an array of strings, got " + describeValue(v) + (v.kind == JsonKind.String ? "; write [" + quote(v.str) + "]" : ""));
@@ -31,11 +36,10 @@ export function readStringList(v: JsonValue, path: string, diag: Diagnostics): S
     const item = v.items[i];
     if (item.kind == JsonKind.String) {
       out.values.push(item.str);
-      out.ok.push(true);
+      out.at.push(i);
     } else {
       diag.error(indexPath(path, i), "must be a string, got " + describeValue(item));
-      out.values.push("");
-      out.ok.push(false);
+      out.complete = false;
     }
   }
   return out;

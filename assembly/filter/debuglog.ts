@@ -3,7 +3,7 @@
 // Built only when debug is on: no per-request string work otherwise.
 
 import { Decision, kindName, verdictName, reasonName } from "./decision";
-import { charAt } from "../ascii";
+import { charAt, hexDigit } from "../ascii";
 
 export function decisionLine(d: Decision, reportOnly: bool): string {
   const origin = d.origin;
@@ -28,8 +28,8 @@ function quote(v: string): string {
     if (needsEscape(c)) {
       store<u16>(at, 0x5c);
       store<u16>(at, 0x78, 2);
-      store<u16>(at, hex((c >> 4) & 15), 4);
-      store<u16>(at, hex(c & 15), 6);
+      store<u16>(at, hexDigit((c >> 4) & 15), 4);
+      store<u16>(at, hexDigit(c & 15), 6);
       at += 8;
     } else {
       store<u16>(at, <u16>c);
@@ -42,6 +42,3 @@ function quote(v: string): string {
 
 // @ts-ignore: decorator
 @inline function needsEscape(c: u32): bool { return c < 0x20 || c > 0x7e || c == 0x22 || c == 0x5c; }
-
-// @ts-ignore: decorator
-@inline function hex(d: u32): u16 { return <u16>(d < 10 ? 48 + d : 87 + d); }

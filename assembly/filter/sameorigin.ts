@@ -4,8 +4,8 @@
 // the effective scheme.
 
 import { RequestView } from "./request";
-import { ParsedOrigin, Authority, parseAuthority, rangeEqualsFolded } from "../compile/origin";
-import { charAt, equalsFolded, isOws } from "../ascii";
+import { ParsedOrigin, Authority, parseAuthority } from "../compile/origin";
+import { charAt, equalsFolded, isOws, regionEqualsFolded } from "../ascii";
 import { defaultPort } from "../compile/origin";
 
 const authority = new Authority();
@@ -14,7 +14,9 @@ export function isSameOrigin(o: ParsedOrigin, req: RequestView): bool {
   const a = req.authority();
   if (a === null || !parseAuthority(a, authority)) return false;
   // host: case-insensitive (RFC 3986 §3.2.2)
-  if (!rangeEqualsFolded(o.value, o.hostStart, o.hostEnd, a, authority.hostStart, authority.hostEnd)) return false;
+  const hostLength = o.hostEnd - o.hostStart;
+  if (authority.hostEnd - authority.hostStart != hostLength ||
+      !regionEqualsFolded(o.value, o.hostStart, a, authority.hostStart, hostLength)) return false;
 
   // E = first token of x-forwarded-proto (a TLS-terminating balancer in front leaves :scheme as http),
   // trimmed, case-insensitive; else :scheme

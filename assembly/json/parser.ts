@@ -6,6 +6,7 @@
 // (see JsonNumber); duplicate object keys are kept (the caller decides), in document order.
 
 import { JsonKind, JsonMember, JsonNumber, JsonResult, JsonValue } from "./value";
+import { charText, decimal, hexValue } from "../ascii";
 
 export const MAX_DEPTH: i32 = 64;
 /** Exponents are saturated here while classifying numbers (far beyond anything that fits an i64). */
@@ -18,7 +19,7 @@ function hex2(b: u32): string {
 
 /** `'x'` for printable ASCII, else the byte in hex. */
 function describeByte(b: u32): string {
-  if (b >= 0x21 && b <= 0x7e) return "'" + String.fromCharCode(b) + "'";
+  if (b >= 0x21 && b <= 0x7e) return "'" + charText(b) + "'";
   if (b == 0x20) return "a space";
   return "byte " + hex2(b);
 }
@@ -27,13 +28,16 @@ class Parser {
   pos: i32 = 0;
   error: string = "";
   errorOffset: i32 = -1;
+  /** What the last walkString saw and wrote. */
+  sawEscape: bool = false;
+  written: usize = 0;
 
   constructor(public ptr: usize, public len: i32) {}
 
   fail(offset: i32, what: string): JsonValue | null {
     if (this.errorOffset < 0) {
       this.errorOffset = offset;
-      this.error = "at offset " + offset.toString() + ": " + what;
+      this.error = "at offset " + decimal(offset) + ": " + what;
     }
     return null;
   }
@@ -64,8 +68,7 @@ class Parser {
     this.skipWs();
     const c = this.peek();
     if (c < 0) return this.unexpected("a value");
-    if (c == 0x7b /* { */) return this.parseObject(depth + 1);
-    if (c == 0x5b /* [ */) return this.parseArray(depth + 1);
+    if (c == 0x7b /* { */ || c == 0x5b /* [ */) return this.parseContainer(depth + 1, c == 0x7b);
     if (c == 0x22 /* " */) {
       const start = this.pos;
       const s = this.parseString();
@@ -103,54 +106,46 @@ class Parser {
     return v;
   }
 
-  parseArray(depth: i32): JsonValue | null {
+  /** An array (`[` at pos) or an object (`{`): one loop for both, the object's key and `:` read before each value. */
+  parseContainer(depth: i32, object: bool): JsonValue | null {
     const start = this.pos;
-    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + MAX_DEPTH.toString() + " levels");
-    this.pos++; // [
+    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + decimal(MAX_DEPTH) + " levels");
+    this.pos++; // [ or {
+    const close = object ? 0x7d /* } */ : 0x5d /* ] */;
     const v = new JsonValue();
-    v.kind = JsonKind.Array;
     v.offset = start;
+    if (object) {
+      v.kind = JsonKind.Object;
+      v.members = new Array<JsonMember>();
+    } else {
+      v.kind = JsonKind.Array;
+      v.items = new Array<JsonValue>();
+    }
     this.skipWs();
-    if (this.peek() == 0x5d /* ] */) { this.pos++; return v; }
+    if (this.peek() == close) { this.pos++; return v; }
     while (true) {
+      let key = "";
+      let keyOffset = 0;
+      if (object) {
+        this.skipWs();
+        if (this.peek() != 0x22) return this.unexpected("a string key in an object");
+        keyOffset = this.pos;
+        const k = this.parseString();
+        if (k === null) return null;
+        key = k;
+        this.skipWs();
+        if (this.peek() != 0x3a /* : */) return this.unexpected("':' after an object key");
+        this.pos++;
+      }
       const item = this.parseValue(depth);
       if (item === null) return null;
-      v.items.push(item);
+      if (object) v.members.push(new JsonMember(key, item, keyOffset));
+      else v.items.push(item);
       this.skipWs();
       const c = this.peek();
       if (c == 0x2c /* , */) { this.pos++; continue; }
-      if (c == 0x5d /* ] */) { this.pos++; return v; }
-      return this.unexpected("',' or ']' in an array");
-    }
-    return null; // unreachable
-  }
-
-  parseObject(depth: i32): JsonValue | null {
-    const start = this.pos;
-    if (depth > MAX_DEPTH) return this.fail(start, "nesting deeper than " + MAX_DEPTH.toString() + " levels");
-    this.pos++; // {
-    const v = new JsonValue();
-    v.kind = JsonKind.Object;
-    v.offset = start;
-    this.skipWs();
-    if (this.peek() == 0x7d /* } */) { this.pos++; return v; }
-    while (true) {
-      this.skipWs();
-      if (this.peek() != 0x22) return this.unexpected("a string key in an object");
-      const keyOffset = this.pos;
-      const key = this.parseString();
-      if (key === null) return null;
-      this.skipWs();
-      if (this.peek() != 0x3a /* : */) return this.unexpected("':' after an object key");
-      this.pos++;
-      const value = this.parseValue(depth);
-      if (value === null) return null;
-      v.members.push(new JsonMember(key, value, keyOffset));
-      this.skipWs();
-      const c = this.peek();
-      if (c == 0x2c /* , */) { this.pos++; continue; }
-      if (c == 0x7d /* } */) { this.pos++; return v; }
-      return this.unexpected("',' or '}' in an object");
+      if (c == close) { this.pos++; return v; }
+      return this.unexpected(object ? "',' or '}' in an object" : "',' or ']' in an array");
     }
     return null; // unreachable
   }
@@ -159,12 +154,8 @@ class Parser {
   hex4(i: i32): i32 {
     let r = 0;
     for (let k = 0; k < 4; k++) {
-      const c = this.at(i + k);
-      let d: i32;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if (c >= 0x61 && c <= 0x66) d = c - 0x61 + 10;
-      else if (c >= 0x41 && c <= 0x46) d = c - 0x41 + 10;
-      else return -1;
+      const d = hexValue(this.at(i + k));
+      if (d < 0) return -1;
       r = (r << 4) | d;
     }
     return r;
@@ -198,96 +189,80 @@ class Parser {
   /** At an opening quote: the decoded string, or null (error set). */
   parseString(): string | null {
     const open = this.pos;
+    // Pass 1 validates and finds the end; without escapes the raw bytes are the string (UTF-8). Pass 2, only
+    // for a string with escapes, walks it again writing UTF-16 into a new string with room for one code unit
+    // per input byte (no byte yields more than one), shrunk to what was written.
+    const end = this.walkString(open, 0);
+    if (end < 0) return null;
+    this.pos = end + 1;
+    const start = open + 1;
+    if (!this.sawEscape) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(end - start));
+    const out = changetype<usize>(__new(<usize>(end - start) << 1, idof<string>()));
+    this.walkString(open, out);
+    return changetype<string>(__renew(out, this.written));
+  }
+
+  /** The string whose opening quote is at `open`: the index of its closing quote, or -1 (error set) when it is
+   *  not valid. When `dst` is not 0, its UTF-16 code units are written there (`written`: bytes). Sets `sawEscape`. */
+  walkString(open: i32, dst: usize): i32 {
     let i = open + 1;
-    // Pass 1: validate and find the end; note whether the fast path (raw bytes, no escapes) applies.
-    let escapes = false;
+    let at = dst;
+    this.sawEscape = false;
     while (true) {
       const c = this.at(i);
-      if (c < 0) { this.fail(open, "unterminated string"); return null; }
+      if (c < 0) { this.fail(open, "unterminated string"); return -1; }
       if (c == 0x22) break;
       if (c < 0x20) {
         this.fail(i, "control character " + hex2(<u32>c) + " in a string (write it as an escape, e.g. \\n)");
-        return null;
+        return -1;
       }
+      let unit = c; // the code unit to write, or -1 when written already
+      let next = i + 1;
       if (c == 0x5c /* \ */) {
-        escapes = true;
+        this.sawEscape = true;
         const e = this.at(i + 1);
         if (e == 0x75 /* u */) {
           const u = this.hex4(i + 2);
-          if (u < 0) { this.fail(i, "invalid \\u escape (four hex digits expected)"); return null; }
+          if (u < 0) { this.fail(i, "invalid \\u escape (four hex digits expected)"); return -1; }
           // A high surrogate followed by an escaped low one is a pair; a lone surrogate escape is kept as that
           // code unit (as JSON.parse and Go do): the config layer then rejects it, with its key path, wherever
           // it matters (origins and tokens are ASCII).
-          const u2 = u >= 0xd800 && u <= 0xdbff && this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
-          i += u2 >= 0xdc00 && u2 <= 0xdfff ? 12 : 6;
-          continue;
-        }
-        if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
-          i += 2;
-          continue;
-        }
-        if (e < 0) { this.fail(open, "unterminated string"); return null; }
-        this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? String.fromCharCode(e) : describeByte(<u32>e)));
-        return null;
-      }
-      if (c >= 0x80) {
-        const n = this.utf8Len(i);
-        if (n == 0) { this.fail(i, "invalid UTF-8 in a string"); return null; }
-        i += n;
-        continue;
-      }
-      i++;
-    }
-    const end = i; // closing quote
-    this.pos = end + 1;
-    const start = open + 1;
-    if (!escapes) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(end - start));
-    // Pass 2: decode escapes into UTF-16 (never more code units than bytes).
-    const buf = new Uint16Array(end - start);
-    let n = 0;
-    let j = start;
-    while (j < end) {
-      const c = this.at(j);
-      if (c == 0x5c) {
-        const e = this.at(j + 1);
-        if (e == 0x75) {
-          const u = this.hex4(j + 2);
-          const lo = u >= 0xd800 && u <= 0xdbff && this.at(j + 6) == 0x5c && this.at(j + 7) == 0x75 ? this.hex4(j + 8) : -1;
-          buf[n++] = <u16>u;
+          const lo = u >= 0xd800 && u <= 0xdbff && this.at(i + 6) == 0x5c && this.at(i + 7) == 0x75 ? this.hex4(i + 8) : -1;
+          unit = u;
+          next = i + 6;
           if (lo >= 0xdc00 && lo <= 0xdfff) {
-            buf[n++] = <u16>lo;
-            j += 12;
-          } else {
-            j += 6;
+            if (dst != 0) { store<u16>(at, <u16>u); at += 2; }
+            unit = lo;
+            next = i + 12;
           }
-          continue;
+        } else if (e == 0x22 || e == 0x5c || e == 0x2f) {
+          unit = e;
+          next = i + 2;
+        } else if (e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
+          unit = e == 0x62 ? 0x08 : e == 0x66 ? 0x0c : e == 0x6e ? 0x0a : e == 0x72 ? 0x0d : 0x09;
+          next = i + 2;
+        } else {
+          if (e < 0) { this.fail(open, "unterminated string"); return -1; }
+          this.fail(i, "invalid escape \\" + (e >= 0x21 && e <= 0x7e ? charText(e) : describeByte(<u32>e)));
+          return -1;
         }
-        let ch: i32 = e; // " \ /
-        if (e == 0x62) ch = 0x08;
-        else if (e == 0x66) ch = 0x0c;
-        else if (e == 0x6e) ch = 0x0a;
-        else if (e == 0x72) ch = 0x0d;
-        else if (e == 0x74) ch = 0x09;
-        buf[n++] = <u16>ch;
-        j += 2;
-        continue;
+      } else if (c >= 0x80) {
+        const n = this.utf8Len(i);
+        if (n == 0) { this.fail(i, "invalid UTF-8 in a string"); return -1; }
+        next = i + n;
+        if (n == 2) unit = ((c & 0x1f) << 6) | (this.at(i + 1) & 0x3f);
+        else if (n == 3) unit = ((c & 0x0f) << 12) | ((this.at(i + 1) & 0x3f) << 6) | (this.at(i + 2) & 0x3f);
+        else {
+          const cp = (((c & 0x07) << 18) | ((this.at(i + 1) & 0x3f) << 12) | ((this.at(i + 2) & 0x3f) << 6) | (this.at(i + 3) & 0x3f)) - 0x10000;
+          if (dst != 0) { store<u16>(at, <u16>(0xd800 + (cp >> 10))); at += 2; }
+          unit = 0xdc00 + (cp & 0x3ff);
+        }
       }
-      if (c < 0x80) { buf[n++] = <u16>c; j++; continue; }
-      const len = this.utf8Len(j);
-      let cp: i32;
-      if (len == 2) cp = ((c & 0x1f) << 6) | (this.at(j + 1) & 0x3f);
-      else if (len == 3) cp = ((c & 0x0f) << 12) | ((this.at(j + 1) & 0x3f) << 6) | (this.at(j + 2) & 0x3f);
-      else cp = ((c & 0x07) << 18) | ((this.at(j + 1) & 0x3f) << 12) | ((this.at(j + 2) & 0x3f) << 6) | (this.at(j + 3) & 0x3f);
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        buf[n++] = <u16>(0xd800 + (cp >> 10));
-        buf[n++] = <u16>(0xdc00 + (cp & 0x3ff));
-      } else {
-        buf[n++] = <u16>cp;
-      }
-      j += len > 0 ? len : 1;
+      if (dst != 0) { store<u16>(at, <u16>unit); at += 2; }
+      i = next;
     }
-    return String.UTF16.decodeUnsafe(buf.dataStart, <usize>n << 1);
+    this.written = at - dst;
+    return i;
   }
 
   parseNumber(): JsonValue | null {

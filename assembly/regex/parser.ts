@@ -5,6 +5,8 @@
 // and every node carries its compiled program size (saturating), so a repetition that would blow the
 // program past MAX_PROGRAM is rejected here, at the position of its operator, before anything is expanded.
 
+import { charText, decimal, hexValue, wordIndex } from "../ascii";
+
 /** Longest accepted pattern, in UTF-16 code units. */
 export const MAX_SOURCE: i32 = 4096;
 /** Largest compiled program (instructions). Every match costs at most 2 × this many steps per input char. */
@@ -37,8 +39,8 @@ export class Node {
   c: i32 = 0;
   min: i32 = 0;
   max: i32 = 0;
-  children: Array<Node> = [];
-  ranges: Array<i32> = [];
+  children: Array<Node> = new Array<Node>();
+  ranges: Array<i32> = new Array<i32>();
   /** Compiled size in instructions, saturated at MAX_PROGRAM + 1. */
   size: i32 = 0;
 
@@ -83,7 +85,7 @@ function addRange(r: Array<i32>, lo: i32, hi: i32): void {
 
 /** Ascending in-place heapsort (O(n log n), no recursion, no allocation). Same order as `Array#sort()` on
  *  i64 keys; a few hundred bytes instead of the standard library's TimSort (~1.2 KB, docs/size.md). */
-function sortI64(a: Array<i64>): void {
+function sortI64(a: StaticArray<i64>): void {
   const n = a.length;
   for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(a, start, n);
   for (let end = n - 1; end > 0; end--) {
@@ -94,7 +96,7 @@ function sortI64(a: Array<i64>): void {
   }
 }
 
-function siftDown(a: Array<i64>, root: i32, n: i32): void {
+function siftDown(a: StaticArray<i64>, root: i32, n: i32): void {
   const v = unchecked(a[root]);
   let i = root;
   while (true) {
@@ -111,12 +113,14 @@ function siftDown(a: Array<i64>, root: i32, n: i32): void {
 /** Sorts and merges a flat range list (O(n log n): a class may list ~2000 ranges). */
 export function normalizeRanges(r: Array<i32>): Array<i32> {
   const n = r.length >> 1;
-  const keys = new Array<i64>(n);
-  for (let i = 0; i < n; i++) keys[i] = (<i64>r[2 * i] << 32) | <i64>r[2 * i + 1];
+  // a StaticArray read and written within its length (unchecked): no Array<i64> instantiation for this one use
+  const keys = new StaticArray<i64>(n);
+  for (let i = 0; i < n; i++) unchecked(keys[i] = (<i64>r[2 * i] << 32) | <i64>r[2 * i + 1]);
   sortI64(keys);
   const out = new Array<i32>();
   for (let i = 0; i < n; i++) {
-    const lo = <i32>(keys[i] >> 32), hi = <i32>(keys[i] & 0xffffffff);
+    const key = unchecked(keys[i]);
+    const lo = <i32>(key >> 32), hi = <i32>(key & 0xffffffff);
     const m = out.length;
     if (m > 0 && lo <= out[m - 1] + 1) {
       if (hi > out[m - 1]) out[m - 1] = hi;
@@ -154,7 +158,7 @@ function foldRanges(r: Array<i32>): Array<i32> {
 const enum Perl { None = 0, Digit = 1, Word = 2, Space = 3 }
 
 // The ASCII classes as (lo, hi) byte pairs, each list ended by 0xFF: first the POSIX classes in the order of
-// POSIX_CLASS, then RE2's \s ([\t\n\f\r ]; \d and \w are POSIX digit and word).
+// POSIX class names (addPosix), then RE2's \s ([\t\n\f\r ]; \d and \w are POSIX digit and word).
 const CLASS_RANGES: usize = memory.data<u8>([
   0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0xff, // alnum
   0x41, 0x5a, 0x61, 0x7a, 0xff, // alpha
@@ -173,25 +177,6 @@ const CLASS_RANGES: usize = memory.data<u8>([
   0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20, 0xff, // RE2 \s
 ]);
 const CLASS_DIGIT = 5, CLASS_WORD = 12, CLASS_PERL_SPACE = 14;
-
-/** Index of a POSIX class name (`[[:alpha:]]`, as RE2) in CLASS_RANGES, or -1 for an unknown name. */
-function posixClass(name: string): i32 {
-  if (name == "alnum") return 0;
-  if (name == "alpha") return 1;
-  if (name == "ascii") return 2;
-  if (name == "blank") return 3;
-  if (name == "cntrl") return 4;
-  if (name == "digit") return 5;
-  if (name == "graph") return 6;
-  if (name == "lower") return 7;
-  if (name == "print") return 8;
-  if (name == "punct") return 9;
-  if (name == "space") return 10;
-  if (name == "upper") return 11;
-  if (name == "word") return 12;
-  if (name == "xdigit") return 13;
-  return -1;
-}
 
 /** Appends class `index` of CLASS_RANGES (its complement when `negated`) to `r`. */
 function addClass(r: Array<i32>, index: i32, negated: bool): void {
@@ -212,7 +197,8 @@ function addPerl(r: Array<i32>, which: i32, negated: bool): void {
 
 /** POSIX class names inside brackets (`[[:alpha:]]`), as RE2. Returns false for an unknown name. */
 function addPosix(r: Array<i32>, name: string, negated: bool): bool {
-  const index = posixClass(name);
+  // the POSIX class names, in the order of CLASS_RANGES; -1 for an unknown name
+  const index = wordIndex("alnum alpha ascii blank cntrl digit graph lower print punct space upper word xdigit", name);
   if (index < 0) return false;
   addClass(r, index, negated);
   return true;
@@ -220,12 +206,6 @@ function addPosix(r: Array<i32>, name: string, negated: bool): bool {
 
 function isDigit(c: i32): bool { return c >= 0x30 && c <= 0x39; }
 function isAsciiLetter(c: i32): bool { return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a); }
-function hexVal(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  return -1;
-}
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -242,7 +222,7 @@ class Parser {
   // escape scratch
   escKind: EscKind = EscKind.Char;
   escChar: i32 = 0;
-  escRanges: Array<i32> = [];
+  escRanges: Array<i32> = new Array<i32>();
   escAssert: NodeKind = NodeKind.Empty;
 
   constructor(src: string) {
@@ -253,7 +233,7 @@ class Parser {
   fail(at: i32, what: string): void {
     if (this.errorPos < 0) {
       this.errorPos = at;
-      this.error = "at position " + at.toString() + ": " + what;
+      this.error = "at position " + decimal(at) + ": " + what;
     }
   }
 
@@ -262,15 +242,6 @@ class Parser {
   peek(off: i32 = 0): i32 {
     const p = this.pos + off;
     return p < this.len ? this.src.charCodeAt(p) : -1;
-  }
-
-  startsWith(s: string): bool {
-    const n = s.length;
-    if (this.pos + n > this.len) return false;
-    for (let i = 0; i < n; i++) {
-      if (this.src.charCodeAt(this.pos + i) != s.charCodeAt(i)) return false;
-    }
-    return true;
   }
 
   // alternation := concat ('|' concat)*
@@ -307,7 +278,7 @@ class Parser {
       cat.children.push(node);
       size += node.size;
       if (size > <i64>(MAX_PROGRAM - 1)) { // leave room for the final match instruction
-        this.fail(atomPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+        this.fail(atomPos, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
         break;
       }
     }
@@ -317,29 +288,32 @@ class Parser {
     return cat;
   }
 
+  /** The decimal digits at `p` (the value saturates past 1,000,000); where they end goes to `countEnd`. */
+  countEnd: i32 = 0;
+  readCount(p: i32): i64 {
+    let v: i64 = 0;
+    while (p < this.len && isDigit(this.src.charCodeAt(p))) {
+      if (v <= <i64>1000000) v = v * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
+      p++;
+    }
+    this.countEnd = p;
+    return v;
+  }
+
   /** Tries to read `{m}`, `{m,}`, `{m,n}` at pos; on success sets min/max and advances. */
   repMin: i32 = 0;
   repMax: i32 = 0;
   tryBraces(): bool {
     let p = this.pos;
     if (p >= this.len || this.src.charCodeAt(p) != 0x7b) return false;
-    p++;
-    let m: i64 = 0, digits = 0;
-    while (p < this.len && isDigit(this.src.charCodeAt(p))) {
-      if (m <= <i64>1000000) m = m * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
-      p++; digits++;
-    }
-    if (digits == 0) return false;
+    const m = this.readCount(p + 1);
+    if (this.countEnd == p + 1) return false; // no digits
+    p = this.countEnd;
     let n: i64 = m;
     if (p < this.len && this.src.charCodeAt(p) == 0x2c /* , */) {
-      p++;
-      let nd = 0;
-      n = 0;
-      while (p < this.len && isDigit(this.src.charCodeAt(p))) {
-        if (n <= <i64>1000000) n = n * 10 + <i64>(this.src.charCodeAt(p) - 0x30);
-        p++; nd++;
-      }
-      if (nd == 0) n = -1;
+      n = this.readCount(p + 1);
+      if (this.countEnd == p + 1) n = -1; // `{m,}`
+      p = this.countEnd;
     }
     if (p >= this.len || this.src.charCodeAt(p) != 0x7d /* } */) return false;
     this.repMin = m > <i64>(MAX_REPEAT + 1) ? MAX_REPEAT + 1 : <i32>m;
@@ -361,7 +335,7 @@ class Parser {
       else if (c == 0x7b /* { */ && this.tryBraces()) {
         mn = this.repMin; mx = this.repMax;
         if (mn > MAX_REPEAT || mx > MAX_REPEAT) {
-          this.fail(opPos, "repetition count too large (at most " + MAX_REPEAT.toString() + ")");
+          this.fail(opPos, "repetition count too large (at most " + decimal(MAX_REPEAT) + ")");
           return node;
         }
         if (mx != -1 && mx < mn) {
@@ -386,7 +360,7 @@ class Parser {
       r.children.push(node);
       r.size = repeatSize(node.size, mn, mx);
       if (r.size > MAX_PROGRAM - 1) {
-        this.fail(opPos, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+        this.fail(opPos, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
         return node;
       }
       node = r;
@@ -407,7 +381,7 @@ class Parser {
     if (c == 0x5e /* ^ */) { this.pos++; return Node.leaf(NodeKind.BeginText, 0); }
     if (c == 0x24 /* $ */) { this.pos++; return Node.leaf(NodeKind.EndText, 0); }
     if (c == 0x2a || c == 0x2b || c == 0x3f) {
-      this.fail(start, "missing argument to repetition operator " + String.fromCharCode(c));
+      this.fail(start, "missing argument to repetition operator " + charText(c));
       return Node.leaf(NodeKind.Empty, 0);
     }
     if (c == 0x7b /* { */) {
@@ -447,25 +421,29 @@ class Parser {
   parseGroup(depth: i32): Node {
     const open = this.pos;
     if (depth >= MAX_DEPTH) {
-      this.fail(open, "groups nested too deeply (at most " + MAX_DEPTH.toString() + ")");
+      this.fail(open, "groups nested too deeply (at most " + decimal(MAX_DEPTH) + ")");
       return Node.leaf(NodeKind.Empty, 0);
     }
     this.pos++; // (
     if (this.peek() == 0x3f /* ? */) {
-      if (this.startsWith("?:")) {
+      // `(?` and the one or two characters after it decide (checked in this order): `:` group, `=` `!`
+      // lookahead, `<=` `<!` lookbehind, `>` atomic, `P<` `<` named group, `P=` `P>` `&` backreference, `#`
+      // comment, anything else a flag group
+      const c1 = this.peek(1), c2 = this.peek(2);
+      if (c1 == 0x3a /* : */) {
         this.pos += 2;
-      } else if (this.startsWith("?=") || this.startsWith("?!")) {
+      } else if (c1 == 0x3d /* = */ || c1 == 0x21 /* ! */) {
         this.fail(open, "lookahead is not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?<=") || this.startsWith("?<!")) {
+      } else if (c1 == 0x3c /* < */ && (c2 == 0x3d || c2 == 0x21)) {
         this.fail(open, "lookbehind is not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?>")) {
+      } else if (c1 == 0x3e /* > */) {
         this.fail(open, "atomic groups are not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?P<") || this.startsWith("?<")) {
+      } else if ((c1 == 0x50 /* P */ && c2 == 0x3c) || c1 == 0x3c) {
         // named group, as RE2: (?P<name>re) or (?<name>re); the name is checked and ignored
-        this.pos += this.startsWith("?P<") ? 3 : 2;
+        this.pos += c1 == 0x50 ? 3 : 2;
         const nameStart = this.pos;
         while (true) {
           const d = this.peek();
@@ -477,10 +455,10 @@ class Parser {
           return Node.leaf(NodeKind.Empty, 0);
         }
         this.pos++;
-      } else if (this.startsWith("?P=") || this.startsWith("?P>") || this.startsWith("?&")) {
+      } else if ((c1 == 0x50 /* P */ && (c2 == 0x3d || c2 == 0x3e)) || c1 == 0x26 /* & */) {
         this.fail(open, "backreferences are not supported");
         return Node.leaf(NodeKind.Empty, 0);
-      } else if (this.startsWith("?#")) {
+      } else if (c1 == 0x23 /* # */) {
         this.fail(open, "comments are not supported");
         return Node.leaf(NodeKind.Empty, 0);
       } else {
@@ -552,7 +530,7 @@ class Parser {
           break;
         }
         if (hi < lo) {
-          this.fail(itemPos, "invalid character class range: " + String.fromCharCode(lo) + "-" + String.fromCharCode(hi));
+          this.fail(itemPos, "invalid character class range: " + charText(lo) + "-" + charText(hi));
           break;
         }
         addRange(r, lo, hi);
@@ -619,8 +597,8 @@ class Parser {
         if (this.peek() == 0x7b) {
           this.pos++;
           let v = 0, nd = 0;
-          while (hexVal(this.peek()) >= 0) {
-            v = v * 16 + hexVal(this.peek());
+          while (hexValue(this.peek()) >= 0) {
+            v = v * 16 + hexValue(this.peek());
             if (v > MAX_CHAR) { this.fail(at, "escape \\x{…} above \\x{FFFF} is not supported"); return; }
             this.pos++; nd++;
           }
@@ -629,14 +607,14 @@ class Parser {
           this.escChar = v;
           return;
         }
-        const h1 = hexVal(this.peek()), h2 = hexVal(this.peek(1));
+        const h1 = hexValue(this.peek()), h2 = hexValue(this.peek(1));
         if (h1 < 0 || h2 < 0) { this.fail(at, "invalid escape \\x: expected two hex digits"); return; }
         this.pos += 2;
         this.escChar = h1 * 16 + h2;
         return;
       }
       case 0x62: case 0x42: case 0x41: case 0x7a: { // b B A z
-        if (inClass) { this.fail(at, "invalid escape \\" + String.fromCharCode(c) + " inside a character class"); return; }
+        if (inClass) { this.fail(at, "invalid escape \\" + charText(c) + " inside a character class"); return; }
         this.escKind = EscKind.Assert;
         this.escAssert = c == 0x62 ? NodeKind.WordB : c == 0x42 ? NodeKind.NotWordB : c == 0x41 ? NodeKind.BeginText : NodeKind.EndText;
         return;
@@ -660,7 +638,7 @@ class Parser {
         this.fail(at, "octal escapes are not supported; use \\x00");
         return;
       default:
-        this.fail(at, "invalid escape \\" + String.fromCharCode(c));
+        this.fail(at, "invalid escape \\" + charText(c));
         return;
     }
   }
@@ -670,11 +648,11 @@ class Parser {
 export function parse(source: string): ParseResult {
   const res = new ParseResult();
   if (source.length > MAX_SOURCE) {
-    res.error = "at position " + MAX_SOURCE.toString() + ": pattern too long (at most " + MAX_SOURCE.toString() + " characters)";
+    res.error = "at position " + decimal(MAX_SOURCE) + ": pattern too long (at most " + decimal(MAX_SOURCE) + " characters)";
     return res;
   }
   const p = new Parser(source);
-  if (p.startsWith("(?i)")) {
+  if (p.peek() == 0x28 /* ( */ && p.peek(1) == 0x3f /* ? */ && p.peek(2) == 0x69 /* i */ && p.peek(3) == 0x29 /* ) */) {
     p.fold = true;
     p.pos = 4;
   }
@@ -684,7 +662,7 @@ export function parse(source: string): ParseResult {
     p.fail(p.pos, "unmatched )");
   }
   if (!p.failed && node.size > MAX_PROGRAM - 1) {
-    p.fail(0, "pattern too large: the compiled program would exceed " + MAX_PROGRAM.toString() + " instructions");
+    p.fail(0, "pattern too large: the compiled program would exceed " + decimal(MAX_PROGRAM) + " instructions");
   }
   if (p.failed) {
     res.error = p.error;

@@ -31,13 +31,13 @@ const DFA_MAX_KPOOL: i32 = 8192;
 const DFA_HASH_SIZE: i32 = 512; // power of two, 2 × DFA_MAX_STATES
 
 class Emitter {
-  ops: Array<i32> = [];
-  xs: Array<i32> = [];
-  ys: Array<i32> = [];
+  ops: Array<i32> = new Array<i32>();
+  xs: Array<i32> = new Array<i32>();
+  ys: Array<i32> = new Array<i32>();
   // classes: 8 × u32 bitmap for code units < 256 per class, plus ranges reaching ≥ 256
-  bitmaps: Array<u32> = [];
-  highStart: Array<i32> = [];
-  highRanges: Array<i32> = [];
+  bitmaps: Array<u32> = new Array<u32>();
+  highStart: Array<i32> = new Array<i32>();
+  highRanges: Array<i32> = new Array<i32>();
 
   get pc(): i32 { return this.ops.length; }
 
@@ -176,11 +176,11 @@ export class Regex {
   private classRep: StaticArray<i32> = new StaticArray<i32>(0); // class → a byte of it
   private nClasses: i32 = 0;
   private maxStates: i32 = 0;
-  private trans: Array<i32> = [];      // state × class: 0 unknown, -1 dead, else next state + 1
-  private kStart: Array<i32> = [];     // state → kernel offset in kpool
-  private kLen: Array<i32> = [];       // state → kernel length
-  private accept: Array<i32> = [];     // state → -1 unknown, 0, 1 (accepts at the end of the input)
-  private kpool: Array<i32> = [];      // kernels: sorted program counters
+  private trans: Array<i32> = new Array<i32>();      // state × class: 0 unknown, -1 dead, else next state + 1
+  private kStart: Array<i32> = new Array<i32>();     // state → kernel offset in kpool
+  private kLen: Array<i32> = new Array<i32>();       // state → kernel length
+  private accept: Array<i32> = new Array<i32>();     // state → -1 unknown, 0, 1 (accepts at the end of the input)
+  private kpool: Array<i32> = new Array<i32>();      // kernels: sorted program counters
   private htab: StaticArray<i32> = new StaticArray<i32>(0); // kernel hash → state + 1
   private mark: StaticArray<u8> = new StaticArray<u8>(0);
   private kernel: StaticArray<i32> = new StaticArray<i32>(0);
@@ -217,7 +217,7 @@ export class Regex {
     const parsed = parse(source);
     const node = parsed.node;
     if (node === null) {
-      res.error = parsed.error.length > 0 ? parsed.error : "at position 0: invalid pattern";
+      res.error = parsed.error; // parse() sets one on every failure (and the configuration layer has a fallback)
       return res;
     }
     const e = new Emitter();

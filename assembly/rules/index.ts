@@ -1,15 +1,7 @@
 // Higress `_rules_` matchers (spec §5, host-facts.md §6.3): pure functions, no host calls, never trap.
 // The filter decides WHICH rule kind applies and reads the properties; these only compare strings.
 
-import { charAt, lower } from "../ascii";
-
-/** Compares a[aFrom .. aFrom+n) with b[bFrom .. bFrom+n), ASCII case-insensitively. Ranges must be in bounds. */
-function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
-  for (let i = 0; i < n; i++) {
-    if (lower(charAt(a, aFrom + i)) != lower(charAt(b, bFrom + i))) return false;
-  }
-  return true;
-}
+import { lastIndexOfChar, regionEquals, regionEqualsFolded } from "../ascii";
 
 /**
  * `:authority` without its port, as Envoy's `HeaderUtility::stripPortFromHost` (which Higress's
@@ -18,9 +10,9 @@ function regionEqualsIgnoreCase(a: string, aFrom: i32, b: string, bFrom: i32, n:
  * `example.com:80` → `example.com`, `::1` (bare IPv6) and `example.com:abc` / `example.com:` unchanged.
  */
 export function hostWithoutPort(authority: string): string {
-  const colon = authority.lastIndexOf(":");
+  const colon = lastIndexOfChar(authority, 0x3a /* : */, authority.length - 1);
   if (colon < 0) return authority;
-  const bracket = authority.lastIndexOf("]");
+  const bracket = lastIndexOfChar(authority, 0x5d /* ] */, authority.length - 1);
   if (bracket >= 0) {
     // IPv6 literal: only a `:` after the closing bracket starts a port
     if (bracket > colon) return authority;
@@ -51,15 +43,15 @@ export function domainMatches(pattern: string, host: string): bool {
   if (plen > 0 && pattern.charCodeAt(0) == 0x2a /* * */) {
     const n = plen - 1;
     if (n > hlen) return false;
-    return regionEqualsIgnoreCase(pattern, 1, host, hlen - n, n);
+    return regionEqualsFolded(pattern, 1, host, hlen - n, n);
   }
   if (plen > 0 && pattern.charCodeAt(plen - 1) == 0x2a) {
     const n = plen - 1;
     if (n > hlen) return false;
-    return regionEqualsIgnoreCase(pattern, 0, host, 0, n);
+    return regionEqualsFolded(pattern, 0, host, 0, n);
   }
   if (plen != hlen) return false;
-  return regionEqualsIgnoreCase(pattern, 0, host, 0, plen);
+  return regionEqualsFolded(pattern, 0, host, 0, plen);
 }
 
 /**
@@ -84,7 +76,7 @@ export function serviceMatches(pattern: string, clusterName: string): bool {
   const portStart = p1 + 1;
   const portLen = p2 - portStart;
 
-  const colon = pattern.lastIndexOf(":");
+  const colon = lastIndexOfChar(pattern, 0x3a /* : */, pattern.length - 1);
   if (colon >= 0) {
     const pPortLen = pattern.length - colon - 1;
     if (colon == fqdnLen && pPortLen == portLen &&
@@ -94,13 +86,6 @@ export function serviceMatches(pattern: string, clusterName: string): bool {
     }
   }
   return pattern.length == fqdnLen && regionEquals(pattern, 0, clusterName, fqdnStart, fqdnLen);
-}
-
-function regionEquals(a: string, aFrom: i32, b: string, bFrom: i32, n: i32): bool {
-  for (let i = 0; i < n; i++) {
-    if (a.charCodeAt(aFrom + i) != b.charCodeAt(bFrom + i)) return false;
-  }
-  return true;
 }
 
 /** `_match_route_`: exact (byte-for-byte) membership of the route name. */
