@@ -58,9 +58,29 @@ export async function prepare(
   }
 }
 
-/** Calls `reload` on SIGHUP and, with `watchFile`, when the configuration file changes (debounced). Returns the
- *  function that stops both. */
-export function onReloadRequest(configPath: string, watchFile: boolean, reload: (why: string) => void): () => void {
+/** Reloads on SIGHUP and, with `watchFile`, when the configuration file changes (debounced): reads the file again
+ *  and hands it to `apply`, one reload at a time. Whatever goes wrong leaves the running configuration in place
+ *  and says so on stderr, as a rejected update does in Envoy. Returns the function that stops listening and waits
+ *  for a reload under way. */
+export function reloadOnRequest(
+  configPath: string,
+  watchFile: boolean,
+  io: Io,
+  command: string,
+  apply: (next: LoadedConfig, why: string) => Promise<void>,
+): () => Promise<void> {
+  let reloading = Promise.resolve();
+  const reload = (why: string): void => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = await readConfig(configPath, io, command);
+        if (typeof next === "number") io.err(`reload (${why}): kept the previous configuration\n`);
+        else await apply(next, why);
+      } catch (e) {
+        io.err(`reload (${why}): ${(e as Error).message}; kept the previous configuration\n`);
+      }
+    });
+  };
   const onHup = (): void => reload("SIGHUP");
   process.on("SIGHUP", onHup);
   let stopWatching = (): void => {};
@@ -73,10 +93,14 @@ export function onReloadRequest(configPath: string, watchFile: boolean, reload: 
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => reload("file changed"), 150);
     });
-    stopWatching = () => watcher.close();
+    stopWatching = () => {
+      if (timer) clearTimeout(timer);
+      watcher.close();
+    };
   }
-  return () => {
+  return async () => {
     process.off("SIGHUP", onHup);
     stopWatching();
+    await reloading;
   };
 }

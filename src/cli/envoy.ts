@@ -8,7 +8,7 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
-import { onReloadRequest, readConfig } from "./common.js";
+import { readConfig, reloadOnRequest } from "./common.js";
 import { curlExamples, exampleOrigin } from "./serve.js";
 import {
   bootstrap, ldsFile, locateEnvoy, parseLogLine, startEnvoy, writeAtomically, EnvoyExited, EnvoyNotFound,
@@ -164,28 +164,13 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
     process.on("SIGTERM", onSignal);
 
     // SIGHUP (and --watch): the file again, as an LDS update; Envoy's verdict decides.
-    let reloading = Promise.resolve();
-    const reload = (why: string): void => {
-      reloading = reloading.then(async () => {
-        try {
-          const next = await readConfig(configPath, io, "envoy");
-          if (typeof next === "number") {
-            io.err(`reload (${why}): kept the previous configuration\n`);
-            return;
-          }
-          newGeneration();
-          const verdict = await envoy!.updateListeners(ldsPath, [listenerFor(next.config!)]);
-          await new Promise((r) => setTimeout(r, 50)); // the last log lines
-          if (verdict === "accepted") io.err(`reload (${why}): now serving ${next.source}\n`);
-          else {
-            io.err(`reload (${why}): ${rejection(next.source)} (listener_manager.lds.update_rejected); kept the previous one\n`);
-          }
-        } catch (e) {
-          io.err(`reload (${why}): ${(e as Error).message}; kept the previous configuration\n`);
-        }
-      });
-    };
-    const stopReloads = onReloadRequest(configPath, a.flags.has("watch"), reload);
+    const stopReloads = reloadOnRequest(configPath, a.flags.has("watch"), io, "envoy", async (next, why) => {
+      newGeneration();
+      const verdict = await envoy!.updateListeners(ldsPath, [listenerFor(next.config!)]);
+      await new Promise((r) => setTimeout(r, 50)); // the last log lines
+      if (verdict === "accepted") io.err(`reload (${why}): now serving ${next.source}\n`);
+      else io.err(`reload (${why}): ${rejection(next.source)} (listener_manager.lds.update_rejected); kept the previous one\n`);
+    });
 
     io.out(
       `listening on ${url} (Envoy ${version})\n` +
@@ -197,8 +182,7 @@ export async function runEnvoy(argv: string[], io: Io): Promise<number> {
     const outcome = await Promise.race([stopped.then(() => null), envoy.exited()]);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    stopReloads();
-    await reloading;
+    await stopReloads();
     if (outcome !== null && !stopping) {
       // Envoy ended without being asked to by us: a signal to its process group (Ctrl-C) stops both at once
       await new Promise((r) => setTimeout(r, 100));

@@ -4,7 +4,7 @@ import { parseArgs, parseListen, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
-import { onReloadRequest, prepare, readConfig } from "./common.js";
+import { prepare, readConfig, reloadOnRequest } from "./common.js";
 import { LogLevelNames, type ProxyWasmHost } from "../host/index.js";
 import { startProxy, type RunningProxy } from "../proxy/server.js";
 import { startAdmin, type RunningAdmin } from "../proxy/admin.js";
@@ -145,33 +145,20 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
 
   // SIGHUP (and --watch): load the file again into a new VM; use it only when the filter accepts it —
   // like Envoy, a rejected configuration leaves the running one in place.
-  let reloading = Promise.resolve();
-  const reload = (why: string): void => {
-    reloading = reloading.then(async () => {
-      try {
-        const next = await readConfig(configPath, io, "serve");
-        if (typeof next === "number") {
-          io.err(`reload (${why}): kept the previous configuration\n`);
-          return;
-        }
-        const nextGate = { live: false };
-        const f = await prepare(filterOptions(next.config!, nextGate), io, "serve");
-        if (typeof f === "number" || f.host === null || !f.accepted) {
-          if (typeof f !== "number") for (const line of f.errors) io.err(`${line}\n`);
-          io.err(`reload (${why}): the filter rejected the configuration; kept the previous one\n`);
-          return;
-        }
-        for (const w of f.warnings) io.err(`warning: ${w}\n`);
-        proxy.setFilter(f.host);
-        current = f.host;
-        nextGate.live = true;
-        io.err(`reload (${why}): now serving ${next.source}\n`);
-      } catch (e) {
-        io.err(`reload (${why}): ${(e as Error).message}; kept the previous configuration\n`);
-      }
-    });
-  };
-  const stopReloads = onReloadRequest(configPath, a.flags.has("watch"), reload);
+  const stopReloads = reloadOnRequest(configPath, a.flags.has("watch"), io, "serve", async (next, why) => {
+    const nextGate = { live: false };
+    const f = await prepare(filterOptions(next.config!, nextGate), io, "serve");
+    if (typeof f === "number" || f.host === null || !f.accepted) {
+      if (typeof f !== "number") for (const line of f.errors) io.err(`${line}\n`);
+      io.err(`reload (${why}): the filter rejected the configuration; kept the previous one\n`);
+      return;
+    }
+    for (const w of f.warnings) io.err(`warning: ${w}\n`);
+    proxy.setFilter(f.host);
+    current = f.host;
+    nextGate.live = true;
+    io.err(`reload (${why}): now serving ${next.source}\n`);
+  });
   gate.live = true;
   // one write: the ready line, then where things come from, then curl examples
   io.out(
@@ -187,8 +174,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   await proxy.close();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
-  stopReloads();
-  await reloading;
+  await stopReloads();
   await admin?.close();
   return 0;
 }
