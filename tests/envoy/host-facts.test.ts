@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootstrap, ldsFile, startEnvoy, writeAtomically, type Listener, type RunningEnvoy, type WasmPlugin } from "../../src/envoy/index.js";
+import { bootstrap, ldsFile, parseLogLine, startEnvoy, writeAtomically, type Listener, type RunningEnvoy, type WasmPlugin } from "../../src/envoy/index.js";
 import { ROOT, loadError } from "../host/helpers.js";
 import { requestBytes, sendRaw, type Lines, type RawResponse } from "./raw-http.js";
 import { CASE_HEADER, startScriptedUpstream, type ScriptedUpstream, type UpstreamAnswer } from "./upstream.js";
@@ -135,11 +135,13 @@ interface ModuleLine {
   message: string;
 }
 
-/** The module's log lines (`wasm log<prefix>: <message>`) Envoy printed so far. */
-function moduleLines(): ModuleLine[] {
+/** The module's log lines (`wasm log<prefix>: <message>`) in `log` (by default all Envoy printed so far), read
+ *  by src/envoy's parser: these tests are also its test against real Envoy. */
+function moduleLines(log: string = envoy.log()): ModuleLine[] {
   const out: ModuleLine[] = [];
-  for (const m of envoy.log().matchAll(/\]\[(trace|debug|info|warning|error|critical)\]\[wasm\] \[[^\]]*\] wasm log( [^:\n]*)?: ([^\n]*)/g)) {
-    out.push({ level: m[1], prefix: (m[2] ?? "").trim(), message: m[3] });
+  for (const raw of log.split("\n")) {
+    const l = parseLogLine(raw);
+    if (l !== null && l.prefix !== null) out.push({ level: l.level, prefix: l.prefix, message: l.message! });
   }
   return out;
 }
@@ -509,7 +511,7 @@ describe("load and start (docs/host.md: Loading and linking, Start)", () => {
   test("start: _initialize then main(0, 0); _start only without _initialize; proxy_log and fd_write (info) allowed, lines without a prefix", async () => {
     const main = await ldsApply([fixtureListener("start_main")]);
     assert.equal(main.rejected, false);
-    const startLines = (log: string) => [...log.matchAll(/\[info\]\[wasm\] \[[^\]]*\] wasm log: ([^\n]*)/g)].map((m) => m[1]);
+    const startLines = (log: string) => moduleLines(log).filter((l) => l.level === "info" && l.prefix === "").map((l) => l.message);
     assert.deepEqual(startLines(main.log).slice(0, 2), ["_initialize", "main 0 0"]);
     // Envoy starts the workers' copies of a VM after the listener update is in, so the start lines of the
     // previous fixture can still land in the next update's window (seen under load): keep each fixture's own.
