@@ -1,6 +1,7 @@
 // `cors-proxy-wasm oci --wasm build/cors.wasm --out build/oci`: the filter as an OCI image (src/deploy/oci.ts).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "./args.js";
+import { defaultWasm } from "./defaults.js";
 import type { Io } from "./io.js";
 import { OCI_USAGE } from "./usage.js";
 import { MEDIA_TYPES, writeOciImage } from "../deploy/oci.js";
@@ -12,8 +13,9 @@ export async function runOci(argv: string[], io: Io): Promise<number> {
     io.out(OCI_USAGE);
     return 0;
   }
-  // relative to the working directory, as `make oci` runs it from the repository root
-  const wasmPath = a.values.get("wasm") ?? "build/cors.wasm";
+  // the module: the package's own by default, as serve, envoy and check find it; the image is an output, written
+  // relative to the working directory (from the repository root, `make oci`'s build/oci)
+  const wasmPath = a.values.get("wasm") ?? defaultWasm;
   const out = a.values.get("out") ?? "build/oci";
   let wasm: Buffer;
   try {

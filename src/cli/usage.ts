@@ -45,8 +45,8 @@ export const OCI_USAGE = `usage: cors-proxy-wasm oci [--wasm FILE] [--out DIR] [
 
 Packs the filter as an OCI image (the layout Higress, Istio and Envoy Gateway pull: one
 application/vnd.oci.image.layer.v1.tar+gzip layer holding plugin.wasm) into the OCI image layout DIR
-(default build/oci) and the tarball FILE (default DIR.tar). Reproducible: same module, same digest.
-Defaults: --wasm build/cors.wasm, --tag ${VERSION}.
+(default build/oci, under the working directory) and the tarball FILE (default DIR.tar). Reproducible: same
+module, same digest. Defaults: --wasm the package's build/cors.wasm, --tag ${VERSION}.
 `;
 
 export const USAGE = `Usage: cors-proxy-wasm <command> [options]

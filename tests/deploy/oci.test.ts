@@ -201,7 +201,8 @@ test("gzip and tar building blocks agree with node:zlib and with the format", ()
   assert.deepEqual(e.map((x) => [x.name, x.type, x.data.toString()]), [["d/", "5", ""], ["d/x", "0", "hello"]]);
 });
 
-test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs) packs the real module", { skip: !existsSync(WASM_PATH) && "build/cors.wasm not built" }, async () => {
+test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs) packs the real module", async () => {
+  assert.ok(existsSync(WASM_PATH), `${WASM_PATH} is missing: make test builds it first (make build)`);
   const dir = mkdtempSync(join(tmpdir(), "oci-"));
   try {
     const out = join(dir, "oci");
@@ -219,6 +220,12 @@ test("`cors-proxy-wasm oci --wasm build/cors.wasm --out DIR` (what make oci runs
     assert.equal(await ociCommand(["--bogus"]), 2);
     assert.equal(await ociCommand(["--wasm", join(dir, "missing.wasm"), "--out", join(dir, "x")]), 1);
     assert.equal(readLayout(join(dir, "again"), "0.1.0").manifestDigest, r.manifestDigest);
+    // without --wasm, from another working directory: the package's own module (as serve, envoy and check
+    // find theirs); --out's default is relative to the working directory
+    const elsewhere = spawnSync(process.execPath, [join(ROOT, "bin", "cors-proxy-wasm.mjs"), "oci"], { cwd: dir, encoding: "utf8" });
+    assert.equal(elsewhere.status, 0, elsewhere.stderr);
+    assert.equal(readLayout(join(dir, "build", "oci"), "0.1.0").manifestDigest, r.manifestDigest);
+    assert.ok(existsSync(join(dir, "build", "oci.tar")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
