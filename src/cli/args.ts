@@ -97,3 +97,17 @@ export function parseListen(s: string): { host: string; port: number } {
   if (port > 65535) throw new UsageError(`--listen: port ${port} is out of range`);
   return { host, port };
 }
+
+/** `--upstream URL` (http:// or https://) → the host, port, TLS and a path prefix ending in "/" (none for "/"). */
+export function parseUpstream(text: string): { host: string; port: number; tls: boolean; pathPrefix?: string } {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new UsageError(`--upstream: "${text}" is not a URL (want http://HOST:PORT)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--upstream must be http:// or https://`);
+  const tls = u.protocol === "https:";
+  const path = u.pathname === "/" ? undefined : u.pathname.endsWith("/") ? u.pathname : `${u.pathname}/`;
+  return { host: u.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(u.port || (tls ? 443 : 80)), tls, pathPrefix: path };
+}

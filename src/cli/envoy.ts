@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs, parseListen, UsageError } from "./args.js";
+import { parseArgs, parseListen, parseUpstream, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
@@ -19,20 +19,6 @@ import { startEchoUpstream, type EchoUpstream } from "../proxy/echo.js";
 /** Open connections drain within this many seconds after a reload (Envoy's default, 600 s, suits production). */
 const DRAIN_SECONDS = "5";
 const QUIET_LEVELS = new Set(["trace", "debug", "info"]);
-
-/** --upstream URL → the cluster (host, port, TLS) and a path prefix, as `serve` takes it. */
-function parseUpstream(text: string): { host: string; port: number; tls: boolean; pathPrefix?: string } {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new UsageError(`--upstream: "${text}" is not a URL (want http://HOST:PORT)`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--upstream must be http:// or https://`);
-  const tls = u.protocol === "https:";
-  const path = u.pathname === "/" ? undefined : u.pathname.endsWith("/") ? u.pathname : `${u.pathname}/`;
-  return { host: u.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(u.port || (tls ? 443 : 80)), tls, pathPrefix: path };
-}
 
 export async function runEnvoy(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, {

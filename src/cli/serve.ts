@@ -1,6 +1,6 @@
 // `cors-proxy-wasm serve`
 import { readFileSync } from "node:fs";
-import { parseArgs, parseListen, UsageError } from "./args.js";
+import { parseArgs, parseListen, parseUpstream, UsageError } from "./args.js";
 import { defaultConfig, defaultWasm } from "./defaults.js";
 import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
@@ -59,15 +59,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const adminAt = a.values.get("admin");
   const adminListen = adminAt === undefined ? undefined : parseListen(adminAt);
   const upstream = a.values.get("upstream");
-  if (upstream !== undefined) {
-    let u: URL;
-    try {
-      u = new URL(upstream);
-    } catch {
-      throw new UsageError(`--upstream: "${upstream}" is not a URL (want http://HOST:PORT)`);
-    }
-    if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--upstream must be http:// or https://`);
-  }
+  if (upstream !== undefined) parseUpstream(upstream); // refused here, as a usage error
   const configPath = a.values.get("config") ?? defaultConfig;
   // SIGHUP and --watch read the file again: standard input cannot be read twice
   if (configPath === STDIN) throw new UsageError("serve reads --config again on reload: give a file, not -");

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { parseArgs, parseListen, UsageError } from "../../src/cli/args.js";
+import { parseArgs, parseListen, parseUpstream, UsageError } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { repoRoot, runBin } from "../e2e/cli-helpers.js";
@@ -14,6 +14,22 @@ test("parseListen: HOST:PORT, [v6]:PORT, :PORT, PORT, port 0; bad ones are usage
   assert.deepEqual(parseListen(":9000"), { host: "127.0.0.1", port: 9000 });
   assert.deepEqual(parseListen("9000"), { host: "127.0.0.1", port: 9000 });
   for (const bad of ["host:", "host:x", "1:70000", "[::1]"]) assert.throws(() => parseListen(bad), UsageError, bad);
+});
+
+test("parseUpstream: host, port (scheme default), TLS, path prefix; not a URL or not http(s) is a usage error", () => {
+  assert.deepEqual(parseUpstream("http://127.0.0.1:8080"), { host: "127.0.0.1", port: 8080, tls: false, pathPrefix: undefined });
+  assert.deepEqual(parseUpstream("https://api.example.com"), { host: "api.example.com", port: 443, tls: true, pathPrefix: undefined });
+  assert.deepEqual(parseUpstream("http://[::1]/v1"), { host: "::1", port: 80, tls: false, pathPrefix: "/v1/" });
+  assert.throws(() => parseUpstream("localhost:8080x"), UsageError);
+  assert.throws(() => parseUpstream("ftp://example.com"), /must be http:\/\/ or https:\/\//);
+});
+
+test("serve and envoy refuse a bad --upstream before starting anything (exit 2)", async () => {
+  for (const command of ["serve", "envoy"]) {
+    const c = capture();
+    assert.equal(await main([command, "--upstream", "not a url"], c.io), 2, command);
+    assert.match(c.err(), /--upstream: "not a url" is not a URL/, command);
+  }
 });
 
 test("parseArgs: --name value, --name=value, repeatable options, flags, positionals", () => {
