@@ -69,17 +69,19 @@ export class RunningEnvoy {
     logSoFar: string,
     onLogLine?: (line: string) => void,
   ) {
-    this.logText = logSoFar;
+    // what Envoy logged before it was ready, then the rest as it comes: one splitter, so a line cut between two
+    // reads (or between the two) reaches onLogLine whole
     let partial = "";
-    process.stderr?.on("data", (d: Buffer) => {
-      const text = d.toString("utf8");
+    const take = (text: string): void => {
       this.append(text);
       if (onLogLine) {
         const lines = (partial + text).split("\n");
         partial = lines.pop() ?? "";
-        for (const l of lines) onLogLine(l);
+        for (const l of lines) if (l) onLogLine(l);
       }
-    });
+    };
+    take(logSoFar);
+    process.stderr?.on("data", (d: Buffer) => take(d.toString("utf8")));
     this.exitPromise = new Promise((resolve) => {
       if (process.exitCode !== null || process.signalCode !== null) resolve({ code: process.exitCode, signal: process.signalCode });
       else process.once("exit", (code, signal) => resolve({ code, signal }));
@@ -245,6 +247,5 @@ export async function startEnvoy(config: Record<string, unknown> | string, opts:
     await new Promise((r) => setTimeout(r, 10));
   }
   child.stderr!.off("data", collect);
-  if (opts.onLogLine) for (const l of early.split("\n")) if (l) opts.onLogLine(l);
   return new RunningEnvoy(child, adminPort, workDir, ownsWorkDir, early, opts.onLogLine);
 }
