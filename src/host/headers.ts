@@ -13,9 +13,6 @@ import type { HeaderInput, HeaderList } from "./types.js";
 
 export { INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS };
 
-/** The request map's inline headers (kept under its first name: it once listed only origin, ACRM and ACRH). */
-export const JOINED_INLINE = INLINE_REQUEST_HEADERS;
-
 /** appendToHeader: an empty value adds nothing; no "," after an empty value. */
 function appendValue(current: string, value: string): string {
   if (value.length === 0) return current;

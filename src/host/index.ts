@@ -6,7 +6,7 @@ export { Stream } from "./stream.js";
 export { Plugin } from "./plugin.js";
 export type { HostFault } from "./faults.js";
 export { LoadError, HostTrap } from "./errors.js";
-export { HeaderMap, JOINED_INLINE, INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS, toHeaderList } from "./headers.js";
+export { HeaderMap, INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS, toHeaderList } from "./headers.js";
 export { ENVOY_INLINE_HEADERS_VERSION } from "./inline-headers.js";
 export { requestLines } from "./simulate.js";
 export { importTable, PORTABLE_IMPORTS } from "./profiles.js";
