@@ -5,6 +5,7 @@
 //   explain  what the filter decides for one request, and the exact headers it sends
 //   render   the file that runs the filter on a platform (src/platforms)
 //   oci      the filter as an OCI image (src/deploy)
+//   convert  another gateway's CORS configuration → this filter's, every difference named (src/convert)
 // Every command writes through an `Io` (./io.ts) and returns its exit status; a UsageError is exit status 2,
 // any other error exit status 1, each with one line on stderr.
 import { UsageError } from "./args.js";
