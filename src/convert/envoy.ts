@@ -12,7 +12,7 @@ import { assemble, type Scoped } from "./rules.js";
 import { Recorder, type KindSpec, type SourceTable } from "./table.js";
 import type { Aspect, Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { commaList, keyPath } from "./values.js";
+import { commaList, keyPath, putOrigins } from "./values.js";
 
 const CITE = "envoyproxy/envoy source/extensions/filters/http/cors/cors_filter.cc@001cbf1";
 const CORS_POLICY_TYPE = "envoy.extensions.filters.http.cors.v3.CorsPolicy";
@@ -137,8 +137,7 @@ export function convertPolicy(p: Policy, rec: Recorder): OurConfig | null {
     if (credentials) out.allow_origin_patterns = ["*"];
     else out.allow_origins = ["*"];
   } else {
-    if (keys.exact.length > 0 || keys.regexes.length === 0) out.allow_origins = keys.exact;
-    if (keys.regexes.length > 0) out.allow_origin_regexes = keys.regexes;
+    putOrigins(out, keys.exact, keys.regexes);
   }
   const list = (f: { value: string; path: string } | undefined): string[] | undefined =>
     f === undefined || f.value === "" ? undefined : f.value.trim() === "*" ? ["*"] : commaList(f.value);
@@ -195,11 +194,8 @@ export function convertPolicy(p: Policy, rec: Recorder): OurConfig | null {
   return null;
 }
 
-const FIELDS: Array<[keyof Policy, string]> = [
-  ["methods", "allow_methods"], ["headers", "allow_headers"], ["expose", "expose_headers"], ["maxAge", "max_age"],
-  ["credentials", "allow_credentials"], ["pna", "allow_private_network_access"],
-  ["forward", "forward_not_matching_preflights"], ["enabled", "filter_enabled"], ["shadow", "shadow_enabled"],
-];
+/** The Policy fields a more specific policy overrides one by one (readPolicy reads each from its key). */
+const FIELDS: Array<keyof Policy> = ["methods", "headers", "expose", "maxAge", "credentials", "pna", "forward", "enabled", "shadow"];
 
 /** One Envoy CorsPolicy object (typed or legacy) → a partial Policy; merged later, most specific first. */
 function readPolicy(o: Obj, path: string, rec: Recorder): Partial<Policy> {
@@ -242,7 +238,7 @@ function merge(chain: Array<Partial<Policy>>, fallbackPath: string): Policy {
     out.matchers = withOrigins.matchers!;
     out.originsPath = withOrigins.originsPath!;
   }
-  for (const [field] of FIELDS) {
+  for (const field of FIELDS) {
     const hit = chain.find((p) => p[field] !== undefined);
     if (hit !== undefined) (out as unknown as Record<string, unknown>)[field] = hit[field];
   }
@@ -440,10 +436,7 @@ export function convertEnvoy(doc: unknown, source = "envoy"): Conversion {
     // Routes first, then domains: a route's own policy wins over its virtual host's (cors_filter.cc).
     scoped.sort((a, b) => (a.route !== undefined ? 0 : 1) - (b.route !== undefined ? 0 : 1));
     const name = typeof rc.name === "string" ? rc.name : rcPath || "route configuration";
-    const config = global === undefined && scoped.length === 1 && scoped[0].domain !== undefined && scoped[0].route === undefined
-      ? assemble(undefined, scoped)
-      : assemble(global, scoped);
-    configs.push({ source: `${source} ${name}`, config });
+    configs.push({ source: `${source} ${name}`, config: assemble(global, scoped) });
   }
   if (httpFilters !== undefined && !hasCorsFilter) rec.diff("no-cors-filter", "http_filters");
   if (configs.length === 0 && rec.errors.length === 0) rec.error("", "no CORS policy on any route configuration, virtual host or route");

@@ -10,7 +10,8 @@ import { convertKong, KONG } from "./kong.js";
 import { convertKrakend, KRAKEND } from "./krakend.js";
 import { parseNative, ParseError, type ParsedFile } from "./parse.js";
 import type { SourceTable } from "./table.js";
-import { isObject, SOURCES, type Conversion, type Difference, type Source } from "./types.js";
+import { apiVersionOf, kindOf } from "../platforms/common.js";
+import { emptyConversion, isObject, SOURCES, type Conversion, type Difference, type Source } from "./types.js";
 
 export { ParseError } from "./parse.js";
 export type { Conversion, Difference, Source } from "./types.js";
@@ -26,14 +27,16 @@ export const PEER_NAMES: Record<Source, string> = {
 export function convertDocs(source: Source, docs: unknown[]): Conversion {
   const one = (f: (d: unknown) => Conversion): Conversion => {
     if (docs.length === 1) return f(docs[0]);
-    return { configs: [], differences: [], errors: [{ path: "", message: `${docs.length} YAML documents: ${source} reads one; split the file` }], notes: [] };
+    const c = emptyConversion();
+    c.errors.push({ path: "", message: `${docs.length} YAML documents: ${source} reads one; split the file` });
+    return c;
   };
   switch (source) {
-    case "kong": return one((d) => convertKong(d));
-    case "krakend": return one((d) => convertKrakend(d));
-    case "apisix": return one((d) => convertApisix(d));
-    case "envoy": return one((d) => convertEnvoy(d));
-    case "higress": return one((d) => convertHigress(d));
+    case "kong": return one(convertKong);
+    case "krakend": return one(convertKrakend);
+    case "apisix": return one(convertApisix);
+    case "envoy": return one(convertEnvoy);
+    case "higress": return one(convertHigress);
     case "istio": return convertIstio(docs);
     case "ingress-nginx": return convertIngress(docs);
   }
@@ -43,8 +46,8 @@ export function convertDocs(source: Source, docs: unknown[]): Conversion {
 function candidates(doc: unknown, format: ParsedFile["format"]): Source[] {
   if (format === "kong-form") return ["kong"];
   if (!isObject(doc)) return [];
-  const kind = typeof doc.kind === "string" ? doc.kind : "";
-  const api = typeof doc.apiVersion === "string" ? doc.apiVersion : "";
+  const kind = kindOf(doc);
+  const api = apiVersionOf(doc);
   if (kind === "VirtualService" && api.startsWith("networking.istio.io/")) return ["istio"];
   if (kind === "Ingress" || (kind === "List" && Array.isArray(doc.items) && doc.items.some((i) => isObject(i) && i.kind === "Ingress"))) return ["ingress-nginx"];
   if (kind === "WasmPlugin" && api.startsWith("extensions.higress.io/")) return ["higress"];

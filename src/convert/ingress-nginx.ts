@@ -10,7 +10,7 @@ import { assemble, type Scoped } from "./rules.js";
 import { Recorder, type KindSpec, type SourceTable } from "./table.js";
 import type { Aspect, Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { commaList, escapeRegex } from "./values.js";
+import { commaList, escapeRegex, putOrigins } from "./values.js";
 
 const CITE_NGINX = "kubernetes/ingress-nginx@dbb11b9 ";
 const CITE_HIGRESS = "alibaba/higress@ae50aba pkg/ingress/kube/annotations/cors.go";
@@ -243,8 +243,7 @@ function convertNginx(an: Anns, base: string, rec: Recorder): OurConfig {
     out.allow_origins = ["*"];
     if (credentials) rec.diff("any-origin-credentials", an.path("cors-allow-credentials"));
   } else {
-    if (exact.length > 0 || regexes.length === 0) out.allow_origins = exact;
-    if (regexes.length > 0) out.allow_origin_regexes = regexes;
+    putOrigins(out, exact, regexes);
     rec.diff("unanchored-start", an.path("cors-allow-origin"));
     if (credentials) out.allow_credentials = true;
   }
@@ -307,8 +306,7 @@ function convertHigressAnnotations(an: Anns, base: string, rec: Recorder): OurCo
       ? { credentials: " with Access-Control-Allow-Credentials: true", ours: 'allow_origin_patterns: ["*"] with allow_credentials (a warning at check; `null` is not echoed)' }
       : { credentials: "", ours: 'allow_origins: ["*"] (a literal *)' });
   } else {
-    if (exact.length > 0 || regexes.length === 0) out.allow_origins = exact;
-    if (regexes.length > 0) out.allow_origin_regexes = regexes;
+    putOrigins(out, exact, regexes);
   }
   if (credentials) out.allow_credentials = true;
   const methods = split(an.get("cors-allow-methods") ?? HIGRESS_DEFAULTS.methods);

@@ -7,7 +7,7 @@ import { assemble, type Scoped } from "./rules.js";
 import { Recorder, type SourceTable } from "./table.js";
 import type { Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { commaList, escapeRegex, grouped, hasTopLevelAlternation, isOrigin, keyPath, stripAnchors } from "./values.js";
+import { commaList, escapeRegex, grouped, hasTopLevelAlternation, isOrigin, keyPath, putOrigins, stripAnchors } from "./values.js";
 
 const CITE = "Kong/kong@22246ef kong/plugins/cors/";
 /** schema.lua METHODS: the default of `methods` and what handler.lua sends when it is unset. */
@@ -293,9 +293,7 @@ export function convertKongConfig(conf: Obj, path: string, rec: Recorder): OurCo
       if (hasTopLevelAlternation(body)) rec.diff("regex-alternation", p, { regex: JSON.stringify(entry), ours: JSON.stringify(ours) });
       regexes.push(ours);
     });
-    if (exact.length > 0) out.allow_origins = exact;
-    if (regexes.length > 0) out.allow_origin_regexes = regexes;
-    if (exact.length === 0 && regexes.length === 0) out.allow_origins = [];
+    putOrigins(out, exact, regexes);
   }
   if (credentials) {
     out.allow_credentials = true;
@@ -358,8 +356,8 @@ function isCors(p: unknown): p is Obj {
 }
 
 /** `host:port` as our `_match_service_` wants it (docs/config.md), from a Kong service's url or host/port. */
-function serviceMatch(svc: Obj | undefined, fallback: string | undefined): string | undefined {
-  if (svc === undefined) return fallback;
+function serviceMatch(svc: Obj | undefined): string | undefined {
+  if (svc === undefined) return undefined;
   if (typeof svc.url === "string") {
     try {
       const u = new URL(svc.url);
@@ -373,7 +371,7 @@ function serviceMatch(svc: Obj | undefined, fallback: string | undefined): strin
     const port = svc.port ?? (svc.protocol === "https" ? 443 : 80);
     return `${svc.host}:${String(port)}`;
   }
-  return fallback;
+  return undefined;
 }
 
 function collect(doc: Obj): KongEntry[] {
@@ -468,13 +466,12 @@ export function convertKong(doc: unknown, source = "kong"): Conversion {
     const s: Scoped = { config: c.config, label: c.e.label };
     if (c.e.route !== undefined) s.route = [c.e.route];
     if (c.e.serviceRef !== undefined && (c.e.route === undefined || c.e.service !== undefined)) {
-      const m = serviceMatch(c.e.service, undefined);
-      if (m === undefined) {
-        if (c.e.route === undefined) {
-          rec.error(c.e.path, `service "${c.e.serviceRef}" has no url or host in this file: _match_service_ needs host:port`);
-          continue;
-        }
-      } else if (c.e.route === undefined || rank(c) === 0) s.service = [m];
+      const m = serviceMatch(c.e.service);
+      if (m !== undefined) s.service = [m];
+      else if (c.e.route === undefined) {
+        rec.error(c.e.path, `service "${c.e.serviceRef}" has no url or host in this file: _match_service_ needs host:port`);
+        continue;
+      }
     }
     rec.note(`${c.e.path} (${c.e.label}) → _rules_ entry matching ${s.route !== undefined ? `route ${s.route[0]}` : ""}${s.service !== undefined ? ` service ${s.service[0]}` : ""}`.replace("  ", " "));
     scoped.push(s);

@@ -7,7 +7,7 @@
 import { Recorder, type SourceTable } from "./table.js";
 import type { Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { escapeRegex, goDurationSeconds, isOrigin, keyPath, wildcardAsPattern } from "./values.js";
+import { escapeRegex, goDurationSeconds, isOrigin, keyPath, putOrigins, wildcardAsPattern } from "./values.js";
 
 const CITE = "krakend/krakend-cors@3de27a1 ";
 const NS = "security/cors";
@@ -178,9 +178,7 @@ export function convertKrakendConfig(c: Obj, path: string, rec: Recorder): OurCo
       rec.diff("wildcard-regex", p, { origin: JSON.stringify(o), ours: JSON.stringify(ours) });
       regexes.push(ours);
     });
-    if (exact.length > 0 || (patterns.length === 0 && regexes.length === 0)) out.allow_origins = exact;
-    if (patterns.length > 0) out.allow_origin_patterns = patterns;
-    if (regexes.length > 0) out.allow_origin_regexes = regexes;
+    putOrigins(out, exact, regexes, patterns);
   }
   const methods = list(c, "allow_methods", path, rec);
   out.allow_methods = methods.length === 0 ? ["GET", "HEAD", "POST"] : methods.map((m) => m.toUpperCase());

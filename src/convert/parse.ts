@@ -1,6 +1,7 @@
 // Reading a peer's file: JSON (errors with line and column), YAML (js-yaml's own line/column, several documents),
 // and Kong's Admin API form (`config.origins=…` pairs, as in `curl --data "config.origins=…"`).
 import yaml from "js-yaml";
+import { commaList } from "./values.js";
 
 export class ParseError extends Error {
   constructor(message: string) {
@@ -54,7 +55,7 @@ export function parseKongForm(text: string): Record<string, unknown> | null {
     const key = k.slice("config.".length);
     if (LISTS.has(key)) {
       // old Admin API: one comma-separated value (the Kong seed's `config.methods=GET, POST`); newer: repeated keys
-      const items = key === "origins" ? splitOutsideBrackets(v) : v.split(",").map((x) => x.trim()).filter((x) => x !== "");
+      const items = key === "origins" ? splitOutsideBrackets(v) : commaList(v);
       config[key] = [...((config[key] as string[] | undefined) ?? []), ...items];
     } else if (v === "true" || v === "false") config[key] = v === "true";
     else if (/^-?\d+(\.\d+)?$/.test(v)) config[key] = Number(v);

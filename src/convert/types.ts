@@ -58,8 +58,4 @@ export function emptyConversion(): Conversion {
   return { configs: [], differences: [], errors: [], notes: [] };
 }
 
-export type Obj = Record<string, unknown>;
-
-export function isObject(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export { isObject, type Obj } from "../platforms/common.js";

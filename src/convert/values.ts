@@ -123,10 +123,6 @@ export function grouped(source: string): string {
   return hasTopLevelAlternation(source) ? `(?:${source})` : source;
 }
 
-export function stringOrUndefined(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
 /** A path segment for a key: `.key`, or `["key.with.dots"]` when it is not a plain identifier. */
 export function keyPath(base: string, key: string | number): string {
   if (typeof key === "number") return `${base}[${key}]`;
@@ -135,13 +131,10 @@ export function keyPath(base: string, key: string | number): string {
   return /^[A-Za-z_]/.test(seg) ? `${base}.${seg}` : `${base}[${seg}]`;
 }
 
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return "an object";
-  return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-export function asObject(v: unknown): Obj | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+/** Sets the origin keys of `out` from what a source listed: `allow_origins` (also when nothing was listed: an empty
+ *  list allows no origin), then the patterns and the regexes, each only when it has entries. */
+export function putOrigins(out: Obj, exact: string[], regexes: string[], patterns: string[] = []): void {
+  if (exact.length > 0 || (patterns.length === 0 && regexes.length === 0)) out.allow_origins = exact;
+  if (patterns.length > 0) out.allow_origin_patterns = patterns;
+  if (regexes.length > 0) out.allow_origin_regexes = regexes;
 }
