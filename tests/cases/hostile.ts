@@ -3,8 +3,8 @@
 // and over-long origins, malformed origins, 50 upstream Vary lines, and at Envoy's 60 KiB header limit a huge Origin
 // and a huge upstream Vary).
 import type { HeaderList } from "../../src/host/index.js";
-import { originOfLength, acrhOf, type Exchange } from "../robustness/harness.js";
-import { A } from "../robustness/generators.js";
+import type { Exchange } from "../robustness/harness.js";
+import { A, acrhOf, originOfLength } from "./values.js";
 
 /** A mid-size policy: exact origins, patterns, regexes, credentials, timing, private network. `local` in kinds() is
  *  the verdict under it. */

@@ -2,6 +2,9 @@
 // upstream response), all driven by a harness Rng so a (seed, case) pair replays exactly.
 import type { HeaderList } from "../../src/host/index.js";
 import { Rng, fuzzValue, mutate, originOfLength, acrhOf, type Exchange, type PolicyFacts } from "./harness.js";
+import { A } from "../cases/values.js";
+
+export { A };
 
 export interface FuzzConfig {
   name: string;
@@ -9,7 +12,6 @@ export interface FuzzConfig {
   facts: PolicyFacts;
 }
 
-export const A = "https://a.example.com";
 const rulesBody = [
   { _match_domain_: ["*.example.com", "api.*"], allow_origins: [A], allow_methods: ["GET", "patch"] },
   { _match_route_: ["r1"], allow_origins: ["*"], expose_headers: ["X-Total"] },
