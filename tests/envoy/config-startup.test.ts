@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootstrap, ldsFile, startEnvoy, writeAtomically, EnvoyExited, type Listener, type RunningEnvoy } from "../../src/envoy/index.js";
+import { bootstrap, ldsFile, parseLogLine, startEnvoy, writeAtomically, EnvoyExited, type Listener, type RunningEnvoy } from "../../src/envoy/index.js";
 import { loadCases, type ConformanceCase } from "../conformance/cases.js";
 import { WASM } from "./pair.js";
 
@@ -26,7 +26,8 @@ const clusters = [{ name: "upstream", host: "127.0.0.1", port: 9 }];
 
 /** The filter's error lines, without Envoy's line head: `wasm log <prefix>: <message>` → message. */
 function filterErrors(log: string): string[] {
-  return [...new Set([...log.matchAll(/\[error\]\[wasm\] \[[^\]]*\] wasm log[^:\n]*: ([^\n]*)/g)].map((m) => m[1]))].sort();
+  const messages = log.split("\n").map(parseLogLine).filter((l) => l?.level === "error" && l.message !== null).map((l) => l!.message!);
+  return [...new Set(messages)].sort();
 }
 
 const work = mkdtempSync(join(tmpdir(), "cors-envoy-startup-"));

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootstrap, ldsFile, parseLogLine, startEnvoy, writeAtomically, type Listener, type RunningEnvoy, type WasmPlugin } from "../../src/envoy/index.js";
+import { bootstrap, ldsFile, parseLogLine, startEnvoy, type Listener, type RunningEnvoy, type WasmPlugin } from "../../src/envoy/index.js";
 import { ROOT, loadError } from "../host/helpers.js";
 import { requestBytes, sendRaw, type Lines, type RawResponse } from "./raw-http.js";
 import { CASE_HEADER, startScriptedUpstream, type ScriptedUpstream, type UpstreamAnswer } from "./upstream.js";
@@ -464,27 +464,13 @@ describe("failure (docs/host.md: Failure)", () => {
 });
 
 // Load refusals and start functions: each fixture as its own LDS update, so the lines are its own.
-let ldsCount = 0;
 async function ldsApply(listeners: Listener[]): Promise<{ rejected: boolean; log: string }> {
-  const counter = async () => {
-    const s = await envoy.stats("listener_manager\\.lds\\.update_");
-    return [s.get("listener_manager.lds.update_rejected") ?? 0, s.get("listener_manager.lds.update_success") ?? 0];
-  };
-  const [r0, s0] = await counter();
   const from = envoy.log().length;
-  ldsCount++;
-  writeAtomically(lds, JSON.stringify(ldsFile(listeners)));
-  for (let waited = 0; ; waited += 10) {
-    const [r, s] = await counter();
-    if (r > r0 || s > s0) {
-      // the admin may answer before Envoy's log lines of the update have been read from its stderr
-      const marker = r > r0 ? "Filesystem config update rejected" : `lds: add/update listener '${listeners[0].name}'`;
-      await eventually(() => envoy.log().slice(from).includes(marker), `"${marker}" in Envoy's log`);
-      return { rejected: r > r0, log: envoy.log().slice(from) };
-    }
-    if (waited > 10_000) throw new Error(`LDS update ${ldsCount} neither applied nor rejected`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
+  const rejected = (await envoy.updateListeners(lds, listeners)) === "rejected";
+  // the admin may answer before Envoy's log lines of the update have been read from its stderr
+  const marker = rejected ? "Filesystem config update rejected" : `lds: add/update listener '${listeners[0].name}'`;
+  await eventually(() => envoy.log().slice(from).includes(marker), `"${marker}" in Envoy's log`);
+  return { rejected, log: envoy.log().slice(from) };
 }
 const fixtureListener = (name: string): Listener => ({
   name: `fx-${name}`, port: 0, cluster: "upstream", plugin: { name, vmId: name, wasm: fixture(name), configuration: "" },

@@ -3,7 +3,7 @@
 // `cors: cors: …`. The dev proxy prints the same text Envoy does (src/proxy/filter.ts envoyLogText).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrap, startEnvoy } from "../../src/envoy/index.js";
+import { bootstrap, parseLogLine, startEnvoy } from "../../src/envoy/index.js";
 import { envoyLogText, loadFilter } from "../../src/proxy/filter.js";
 import { WASM } from "./pair.js";
 import { requestBytes, sendRaw } from "./raw-http.js";
@@ -14,7 +14,9 @@ const REQUEST: Array<[string, string]> = [["Host", "api.example.com"], ["Origin"
 
 /** `[level] <message>` of every module line Envoy printed (its own line head dropped). */
 function envoyModuleLines(log: string): string[] {
-  return [...log.matchAll(/\]\[(info|warning|error)\]\[wasm\] \[[^\]]*\] (wasm log[^\n]*)/g)].map((m) => `[${m[1] === "warning" ? "warn" : m[1]}] ${m[2]}`);
+  const levels = ["info", "warning", "error"];
+  return log.split("\n").map(parseLogLine).filter((l) => l !== null && l.message !== null && levels.includes(l.level))
+    .map((l) => `[${l!.level === "warning" ? "warn" : l!.level}] ${l!.text}`);
 }
 
 test("Envoy prints each filter line with the plugin's prefix once; the dev proxy prints the same lines", async () => {
