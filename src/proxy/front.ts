@@ -111,5 +111,9 @@ export function frontListener(server: http.Server, tlsOptions?: { key: string | 
     socket.on("error", () => socket.destroy());
     server.emit("connection", new NormalisedSocket(socket));
   };
-  return tlsOptions ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, accept) : net.createServer(accept);
+  const front = tlsOptions ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, accept) : net.createServer(accept);
+  // Node's HTTP server starts tracking its connections (closeIdleConnections, its header and request timeouts)
+  // when it emits "listening"; it never listens itself here, so it hears it from the front
+  front.once("listening", () => server.emit("listening"));
+  return front;
 }

@@ -185,6 +185,32 @@ test("close() resolves `closed`", async () => {
   assert.ok(filter.finished >= 0);
 });
 
+test("close() ends an idle keep-alive connection itself instead of waiting for its 5 s keep-alive timeout", async () => {
+  const p = await startProxy({ filter: new FakeFilter(new Set()), port: 0, log: () => {} });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const u = new URL(p.url);
+  const socket = await new Promise<import("node:net").Socket>((resolve, reject) => {
+    const req = http.request({ hostname: u.hostname, port: u.port, path: "/", agent }, (res) => {
+      const s = res.socket;
+      res.resume();
+      res.on("end", () => resolve(s));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  // idle now, in the agent's pool, which unrefs it: ref it so that waiting for its close keeps the test alive
+  socket.ref();
+  const socketClosed = new Promise<void>((r) => socket.once("close", () => r()));
+  const started = Date.now();
+  await p.close();
+  await socketClosed; // closed by the proxy: the agent keeps it open otherwise
+  const took = Date.now() - started;
+  agent.destroy();
+  // Node's server tracks connections only once it has emitted "listening"; untracked, the connection stays
+  // open until keepAliveTimeout (5 s) and close() takes that long
+  assert.ok(took < 2500, `close() took ${took} ms`);
+});
+
 test("absolute-form request target: :authority and :path taken from it, as Envoy does", async () => {
   const up = await upstream();
   closers.push(() => up.close());
