@@ -10,7 +10,7 @@ export { HeaderMap, INLINE_REQUEST_HEADERS, INLINE_RESPONSE_HEADERS, toHeaderLis
 export { ENVOY_INLINE_HEADERS_VERSION } from "./inline-headers.js";
 export { requestLines } from "./simulate.js";
 export { importTable, PORTABLE_IMPORTS } from "./profiles.js";
-export type { Stat } from "./metrics.js";
+export { ENVOY_STAT_NAMESPACE, type Stat } from "./metrics.js";
 export { LogLevelNames } from "./types.js";
 export type {
   FailurePolicy,

@@ -146,8 +146,6 @@ export function loadConfigFile(path: string): LoadedConfig {
   return configFromText(text, path);
 }
 
-export { ManifestError, protoJson, type ConfigKind } from "./common.js";
+export { ManifestError, protoJson } from "./common.js";
 export { higressToConfig, higressPluginStruct } from "./higress.js";
 export { istioToConfig } from "./istio.js";
-export { envoyConfigurationBytes, findEnvoyWasmFilters } from "./envoy.js";
-export { envoyGatewayConfigs } from "./envoy-gateway.js";

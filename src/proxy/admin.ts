@@ -3,6 +3,7 @@
 // the custom namespace stripped and no `envoy_` (`cors_not_cors{} 1`) — plus /ready.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { ENVOY_STAT_NAMESPACE } from "../host/index.js";
 
 export interface StatLike {
   name: string;
@@ -28,7 +29,8 @@ const TYPE_NAMES = ["counter", "gauge", "histogram"];
 /** Envoy's Prometheus name: the custom namespace `wasmcustom.` stripped (and no `envoy_`), every character
  *  outside [a-zA-Z0-9_:] made `_`. */
 export function prometheusName(name: string): string {
-  return name.replace(/^wasmcustom\./, "").replace(/[^a-zA-Z0-9_:]/g, "_");
+  const bare = name.startsWith(ENVOY_STAT_NAMESPACE) ? name.slice(ENVOY_STAT_NAMESPACE.length) : name;
+  return bare.replace(/[^a-zA-Z0-9_:]/g, "_");
 }
 
 export function renderStats(stats: StatLike[], format: "text" | "json" | "prometheus"): string {

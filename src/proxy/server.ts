@@ -28,7 +28,6 @@ export interface RunningProxy {
   host: string;
   port: number;
   upstream: string;
-  server: http.Server;
   close(): Promise<void>;
   /** Resolves when the listener has closed. */
   closed: Promise<void>;
@@ -141,7 +140,6 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const xffIdx = lines.findIndex(([k]) => k === "x-forwarded-for");
     if (xffIdx >= 0) lines[xffIdx] = ["x-forwarded-for", `${lines[xffIdx][1]}, ${remote}`];
     else if (remote !== "") lines.push(["x-forwarded-for", remote]);
-    if (!lines.some(([k]) => k === "x-forwarded-proto")) lines.push(["x-forwarded-proto", scheme]);
 
     const basePath = upstreamBase.pathname.replace(/\/$/, "");
     const target = basePath + (fPath.startsWith("/") ? fPath : "/" + fPath);
@@ -249,7 +247,6 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     host: shownHost,
     port: addr.port,
     upstream: echo ? "built-in echo" : upstreamBase.href,
-    server,
     close,
     closed,
     setFilter: (f: FilterLike) => {
