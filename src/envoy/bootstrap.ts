@@ -68,7 +68,7 @@ export interface Bootstrap {
 }
 
 const HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
-const WASM = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
+export const WASM_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 const ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
 const STRING = "type.googleapis.com/google.protobuf.StringValue";
 const STDERR_LOG = "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog";
@@ -81,10 +81,10 @@ export function wasmFilter(plugin: WasmPlugin): Record<string, unknown> {
   return {
     name: "envoy.filters.http.wasm",
     typed_config: {
-      "@type": WASM,
+      "@type": WASM_FILTER_TYPE,
       config: {
         name: plugin.name ?? "cors",
-        root_id: plugin.rootId ?? "",
+        ...(plugin.rootId === undefined ? {} : { root_id: plugin.rootId }), // Envoy's default: ""
         vm_config: {
           vm_id: plugin.vmId ?? "cors",
           runtime: "envoy.wasm.runtime.v8",

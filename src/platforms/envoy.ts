@@ -2,6 +2,7 @@
 // EnvoyFilter patch or a ConfigMap holding a bootstrap, the `configuration` of every wasm filter in it.
 import yaml from "js-yaml";
 import { pinnedEnvoyVersion } from "../envoy/install.js";
+import { WASM_FILTER_TYPE, wasmFilter } from "../envoy/bootstrap.js";
 import {
   DEFAULTS,
   header,
@@ -18,27 +19,10 @@ import {
   type RenderOptions,
 } from "./common.js";
 
-const WASM_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
-
 function render(config: Obj, o: RenderOptions): string {
   const name = o.name ?? DEFAULTS.envoyName;
   const up = splitHostPort(o.upstream ?? DEFAULTS.upstream);
-  const wasmFilter = {
-    name: "envoy.filters.http.wasm",
-    typed_config: {
-      "@type": WASM_FILTER_TYPE,
-      config: {
-        name,
-        vm_config: {
-          vm_id: name,
-          runtime: "envoy.wasm.runtime.v8",
-          code: { local: { filename: o.wasmPath ?? DEFAULTS.envoyWasmPath } },
-        },
-        configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: jsonText(config) },
-        failure_policy: "FAIL_CLOSED",
-      },
-    },
-  };
+  const filter = wasmFilter({ name, vmId: name, wasm: o.wasmPath ?? DEFAULTS.envoyWasmPath, configuration: jsonText(config) });
   const bootstrap = {
     static_resources: {
       listeners: [
@@ -65,7 +49,7 @@ function render(config: Obj, o: RenderOptions): string {
                       ],
                     },
                     http_filters: [
-                      wasmFilter,
+                      filter,
                       {
                         name: "envoy.filters.http.router",
                         typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
