@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import { ENVOY, OUT, cleanup, cpuModel, cpuUs, ensureWrk, envoyVersion, get, startEnvoy, wrk, wrkScript } from "./procs.js";
 import { median } from "../stats.js";
+import { wasmFilter } from "../../src/envoy/bootstrap.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5), SECONDS = Number(process.env.BENCH_SECONDS ?? 2), CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const CALLGRIND = process.env.ABLATION_CALLGRIND === "1";
@@ -99,18 +100,7 @@ function listener(s: Setup, port: number): unknown {
     filters.push({ name: "envoy.filters.http.cors", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors" } });
     routeExtra = { typed_per_filter_config: { "envoy.filters.http.cors": { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy", ...NATIVE } } };
   } else if (s.module !== "none") {
-    filters.push({
-      name: "envoy.filters.http.wasm",
-      typed_config: {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-        config: {
-          name: s.name, root_id: "",
-          vm_config: { vm_id: s.module, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: MODULES[s.module] } } },
-          configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: s.config ?? "" },
-          failure_policy: "FAIL_CLOSED",
-        },
-      },
-    });
+    filters.push(wasmFilter({ name: s.name, vmId: s.module, wasm: MODULES[s.module], configuration: s.config ?? "" }));
   }
   filters.push({ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } });
   const name = `l${port}`;

@@ -3,6 +3,8 @@
 // scenarios without restarts. Output is JSON, which Envoy reads as YAML. Kept separate from src/envoy (the
 // user-facing CLI) on purpose: the bench needs floors, the native filter and an upstream that the CLI has no use for.
 
+import { wasmFilter } from "../../src/envoy/bootstrap.js";
+
 export type SetupName = "none" | "native" | "F1" | "F2" | "filter";
 export const SETUPS: SetupName[] = ["none", "native", "F1", "F2", "filter"];
 export const SETUP_LABEL: Record<SetupName, string> = {
@@ -110,22 +112,6 @@ const addr = (port: number) => ({ socket_address: { address: "127.0.0.1", port_v
 const HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
 const ROUTER = { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } };
 
-function wasmFilter(file: string, config: Record<string, unknown>, id: string) {
-  return {
-    name: "envoy.filters.http.wasm",
-    typed_config: {
-      "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-      config: {
-        // One plugin (root context) per listener, all in one VM per module, as a gateway with many routes would.
-        name: id, root_id: "",
-        vm_config: { vm_id: "bench", runtime: "envoy.wasm.runtime.v8", code: { local: { filename: file } } },
-        configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(config) },
-        failure_policy: "FAIL_CLOSED",
-      },
-    },
-  };
-}
-
 function listener(name: string, port: number, routeExtra: Record<string, unknown>, filters: unknown[], cluster: string) {
   return {
     name, address: addr(port),
@@ -153,7 +139,8 @@ export function setupConfig(setup: SetupName, paths: Paths): Record<string, unkn
       filters = [{ name: "envoy.filters.http.cors", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors" } }];
       routeExtra = { typed_per_filter_config: { "envoy.filters.http.cors": { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy", ...p.native } } };
     } else if (setup !== "none") {
-      filters = [wasmFilter(paths[setup], p.filter, `${s.name}`)];
+      // one plugin (root context) per listener, all in one VM per module, as a gateway with many routes would
+      filters = [wasmFilter({ name: s.name, vmId: "bench", wasm: paths[setup], configuration: JSON.stringify(p.filter) })];
     }
     return listener(s.name, ports.listeners[s.name], routeExtra, filters, `upstream_${s.upstream}`);
   });

@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { spawnSync } from "node:child_process";
-import { ENVOY, OUT, cleanup, ensureWrk, get, pin, rssMiB, startEnvoy } from "./procs.js";
+import { ENVOY, OUT, cleanup, ensureWrk, get, rssMiB, startEnvoy, wrk } from "./procs.js";
+import { wasmFilter } from "../../src/envoy/bootstrap.js";
 
 const REQUESTS = Number(process.env.BENCH_SOAK_REQUESTS ?? 1_000_000);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -41,12 +41,7 @@ export function soakConfig(): Record<string, unknown> {
           .map(([key, value]) => ({ header: { key, value }, append_action: "APPEND_IF_EXISTS_OR_ADD" })),
         routes: [{ match: { prefix: "/" }, direct_response: { status: 200, body: { inline_string: "ok\n" } } }] }] },
       http_filters: [
-        { name: "envoy.filters.http.wasm", typed_config: {
-          "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-          config: { name: vm, root_id: "", failure_policy: "FAIL_CLOSED",
-            vm_config: { vm_id: vm, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: WASM } } },
-            configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: config } },
-        } },
+        wasmFilter({ name: vm, vmId: vm, wasm: WASM, configuration: config }),
         { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } },
       ],
     } }] }],
@@ -110,12 +105,7 @@ async function main(): Promise<void> {
     }
     const script = `${OUT}/envoy/soak-${vm}.lua`;
     luaScript(script);
-    const run = (seconds: number): number => {
-      const argv = pin(0, ["wrk", "-t1", `-c${CONNS}`, `-d${seconds}s`, "-s", script, `http://127.0.0.1:${port}/`]);
-      const w = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
-      if (w.status !== 0) throw new Error(`wrk failed (${w.status}): ${w.stdout} ${w.stderr}`);
-      return Number(/(\d+) requests in/.exec(w.stdout)?.[1] ?? NaN);
-    };
+    const run = (seconds: number): number => wrk(port, script, seconds, CONNS).requests;
     // wrk runs for a duration: a 2-second calibration sets how long each tenth of the run takes
     let sent = run(2);
     const tenth = Math.max(1, Math.round(REQUESTS / 10 / (sent / 2)));
