@@ -11,7 +11,7 @@ import { ENVOY_BAD_REQUEST, RequestSplitter, normaliseRequestHead } from "./http
 
 /** A client connection as Node's http.Server sees it: the cleaned bytes in, the response bytes out. */
 class NormalisedSocket extends Duplex {
-  private readonly splitter = new RequestSplitter();
+  private readonly splitter = new RequestSplitter(normaliseRequestHead);
   private refused = false;
 
   constructor(private readonly inner: net.Socket) {
@@ -30,16 +30,15 @@ class NormalisedSocket extends Duplex {
         if (!this.push(part.data)) this.inner.pause();
         continue;
       }
-      const read = normaliseRequestHead(part.head);
-      if ("refusal" in read) {
+      if (part.kind === "refused") {
         // Envoy's codec refuses the request: its 400, then the connection closes (a pipelined request
         // before it that is still unanswered is cut off; browsers do not pipeline)
         this.refused = true;
         this.push(null);
-        this.inner.end(read.refusal);
+        this.inner.end(part.answer);
         return;
       }
-      if (!this.push(read.head)) this.inner.pause();
+      if (!this.push(part.head)) this.inner.pause();
     }
   }
 

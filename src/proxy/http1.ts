@@ -9,7 +9,10 @@
 //   list (it accepts M-SEARCH and QUERY, which Envoy refuses, and refuses MSEARCH, which Envoy accepts);
 // - a bare CR (not followed by LF) inside the head is removed (llhttp refuses the request);
 // - obs-fold (a line starting with SP/HTAB continues the previous header): the CRLF is removed and the
-//   leading whitespace kept, `X: one\r\n  two` → `one  two` (llhttp refuses it unless lenient).
+//   leading whitespace kept, `X: one\r\n  two` → `one  two` (llhttp refuses it unless lenient);
+// - the body is framed from the head with folds unfolded but bare CRs still in place: `Content-Length: 1\r0` is
+//   not a number (Envoy's 400), `Transfer-Encoding: chun\rked` is not chunked (no body), a folded
+//   `Transfer-Encoding:\r\n chunked` is (measured against Envoy 1.40.0 with `cors-proxy-wasm envoy`).
 
 /** Envoy 1.40's HTTP/1 method list (source/common/http/http1/balsa_parser.cc, isMethodValid). */
 export const ENVOY_HTTP1_METHODS: ReadonlySet<string> = new Set([
@@ -58,13 +61,41 @@ export function envoyMethod(nodeMethod: string): string {
   return nodeMethod === NODE_MSEARCH ? "MSEARCH" : nodeMethod;
 }
 
-/** The request head as Envoy's codec reads it (bare CRs removed, obs-folds unfolded), or Envoy's refusal. */
-export function normaliseRequestHead(head: Buffer): { head: Buffer } | { refusal: Buffer } {
+/** A request head as read: the bytes handed on, and how its body is framed. */
+export interface ReadHead {
+  head: Buffer;
+  framing: BodyFraming;
+}
+
+/** A head taken as it is (its own framing). */
+export function rawHead(head: Buffer): ReadHead | { refusal: Buffer } {
+  return { head, framing: requestFraming(headLines(head)) };
+}
+
+/** The request head as Envoy's codec reads it (bare CRs removed, obs-folds unfolded) and its body framing, or
+ *  Envoy's refusal. */
+export function normaliseRequestHead(head: Buffer): ReadHead | { refusal: Buffer } {
+  const unfolded = rewriteHead(head, false);
+  const framing = requestFraming(headLines(unfolded));
+  if (framing.kind === "invalid") return { refusal: ENVOY_BAD_REQUEST };
+  const normal = rewriteHead(unfolded, true);
+  const sp = normal.indexOf(SP);
+  const method = sp <= 0 ? "" : normal.toString("latin1", 0, sp);
+  if (method === "MSEARCH") return { head: Buffer.concat([Buffer.from(NODE_MSEARCH, "latin1"), normal.subarray(sp)]), framing };
+  if (ENVOY_HTTP1_METHODS.has(method)) return { head: normal, framing };
+  return { refusal: ENVOY_BODYLESS_REFUSAL.has(method) ? ENVOY_BAD_REQUEST_NO_BODY : ENVOY_BAD_REQUEST };
+}
+
+/** `head` with its obs-folds unfolded, and with its bare CRs removed when `dropBareCr`. */
+function rewriteHead(head: Buffer, dropBareCr: boolean): Buffer {
   const out = Buffer.alloc(head.length);
   let n = 0;
   for (let i = 0; i < head.length; i++) {
     const c = head[i];
-    if (c === CR && head[i + 1] !== LF) continue; // bare CR
+    if (c === CR && head[i + 1] !== LF) {
+      if (!dropBareCr) out[n++] = c;
+      continue; // bare CR
+    }
     if (c === CR || c === LF) {
       // end of a line: a following SP/HTAB line is a continuation (obs-fold), unless it ends the head
       const eol = c === CR ? i + 2 : i + 1;
@@ -82,12 +113,7 @@ export function normaliseRequestHead(head: Buffer): { head: Buffer } | { refusal
     }
     out[n++] = c;
   }
-  const normal = out.subarray(0, n);
-  const sp = normal.indexOf(SP);
-  const method = sp <= 0 ? "" : normal.toString("latin1", 0, sp);
-  if (method === "MSEARCH") return { head: Buffer.concat([Buffer.from(NODE_MSEARCH, "latin1"), normal.subarray(sp)]) };
-  if (ENVOY_HTTP1_METHODS.has(method)) return { head: normal };
-  return { refusal: ENVOY_BODYLESS_REFUSAL.has(method) ? ENVOY_BAD_REQUEST_NO_BODY : ENVOY_BAD_REQUEST };
+  return out.subarray(0, n);
 }
 
 function isEmptyLineAt(buf: Buffer, at: number): boolean {
@@ -111,41 +137,60 @@ export function headLines(head: Buffer): Array<[string, string]> {
   return out;
 }
 
-export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" };
+export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" } | { kind: "invalid" };
 
-/** How a request body is framed (RFC 9112 §6.3: chunked wins over Content-Length; neither = no body). */
+/** How a request body is framed (RFC 9112 §6.3: chunked wins over Content-Length; neither = no body; a
+ *  Content-Length that is not digits is invalid, §6.3 item 5). */
 export function requestFraming(lines: Array<[string, string]>): BodyFraming {
-  let length: number | null = null;
+  let length: string | null = null;
   for (const [name, value] of lines) {
     const n = name.toLowerCase();
     if (n === "transfer-encoding" && /(^|,)\s*chunked\s*$/i.test(value)) return { kind: "chunked" };
-    if (n === "content-length" && length === null) length = Number(value);
+    if (n === "content-length" && length === null) length = value;
   }
-  return length !== null && Number.isInteger(length) && length > 0 ? { kind: "length", length } : { kind: "none" };
+  if (length === null) return { kind: "none" };
+  if (!/^\d+$/.test(length)) return { kind: "invalid" };
+  return Number(length) > 0 ? { kind: "length", length: Number(length) } : { kind: "none" };
 }
 
-export type FramedPart = { kind: "head"; head: Buffer } | { kind: "body"; data: Buffer };
+export type FramedPart =
+  | { kind: "head"; head: Buffer }
+  | { kind: "body"; data: Buffer }
+  /** readHead refused the request: `answer` goes to the client, and nothing after it is read. */
+  | { kind: "refused"; answer: Buffer };
 
 /**
  * Splits a byte stream of HTTP/1 requests into heads and body bytes (keep-alive and pipelining), so a head can
- * be rewritten without touching a body. Bodies pass as they came (chunk framing included).
+ * be rewritten without touching a body. Bodies pass as they came (chunk framing included). Each head goes
+ * through `readHead` first and the body is framed as it says (normaliseRequestHead: as Envoy frames it, so a
+ * folded `Transfer-Encoding` is chunked). One case is left: `Transfer-Encoding: chun\rked` frames no body, as in
+ * Envoy, but the cleaned head Node parses says chunked, so the request ends in a 400 where Envoy answers it.
  */
 export class RequestSplitter {
   private buf: Buffer = Buffer.alloc(0);
-  private state: "head" | "length" | "chunk-size" | "chunk-data" | "trailers" = "head";
+  private state: "head" | "length" | "chunk-size" | "chunk-data" | "trailers" | "refused" = "head";
   private remaining = 0;
 
+  constructor(private readonly readHead: (head: Buffer) => ReadHead | { refusal: Buffer } = rawHead) {}
+
   push(data: Buffer): FramedPart[] {
+    if (this.state === "refused") return [];
     this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
     const parts: FramedPart[] = [];
     for (;;) {
       if (this.state === "head") {
         const end = headEnd(this.buf);
         if (end < 0) break;
-        const head = this.buf.subarray(0, end);
+        const read = this.readHead(this.buf.subarray(0, end));
         this.buf = this.buf.subarray(end);
-        parts.push({ kind: "head", head });
-        const framing = requestFraming(headLines(head));
+        if ("refusal" in read) {
+          parts.push({ kind: "refused", answer: read.refusal });
+          this.state = "refused";
+          this.buf = Buffer.alloc(0);
+          break;
+        }
+        parts.push({ kind: "head", head: read.head });
+        const framing = read.framing;
         if (framing.kind === "length") {
           this.state = "length";
           this.remaining = framing.length;

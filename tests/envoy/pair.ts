@@ -106,11 +106,12 @@ export interface Exchange extends RawResponse {
 }
 
 /**
- * Sends `METHOD path` with `lines` (plus the case tag line) to `target` and tells whether the upstream saw it.
+ * Sends `METHOD path` with `lines` (plus the case tag line) and `body` as written to `target` and tells whether
+ * the upstream saw it.
  * `tag` must be unique per target and request.
  */
-export async function exchange(pair: Pair, target: Target, tag: string, method: string, path: string, lines: Lines): Promise<Exchange> {
-  const r = await sendRaw(target, requestBytes(method, path, [...lines, [CASE_HEADER, tag]]), { head: method === "HEAD" });
+export async function exchange(pair: Pair, target: Target, tag: string, method: string, path: string, lines: Lines, body = ""): Promise<Exchange> {
+  const r = await sendRaw(target, requestBytes(method, path, [...lines, [CASE_HEADER, tag]], body), { head: method === "HEAD" });
   const seen = pair.upstream.seen.get(tag) ?? 0;
   return { ...r, reachesUpstream: seen > 0, upstreamRequest: pair.upstream.lastRequest.get(tag) };
 }
