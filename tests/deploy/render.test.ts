@@ -32,17 +32,10 @@ for (const e of RENDERED) {
     const configs = extractConfigs(e.out);
     assert.ok(configs.length > 0, "no plugin configuration found");
     // the first extracted configuration is the one the filter receives (for Higress: the controller's JSON)
-    assert.deepEqual(sortKeys(configs[0].value), sortKeys(source));
+    assert.deepEqual(configs[0].value, source);
   });
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (typeof v === "object" && v !== null) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Obj)[k])]));
-  }
-  return v;
-}
 
 test("render via the command: --out writes the same text, errors have exit codes", async () => {
   const dir = mkdtempSync(join(tmpdir(), "render-"));
@@ -133,7 +126,7 @@ test("Higress: the controller's conversion of the rendered WasmPlugin gives back
   assert.equal(spec.phase, "AUTHZ");
   assert.equal(spec.priority, 340);
   assert.match(String(spec.url), /^oci:\/\//);
-  assert.deepEqual(sortKeys(higressController(spec)), sortKeys(source));
+  assert.deepEqual(higressController(spec), source);
 });
 
 test("Higress: the matchRules ingress is the Ingress of httpbin.yaml, with its McpBridge", () => {

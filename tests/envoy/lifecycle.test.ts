@@ -153,21 +153,29 @@ test("file-based LDS: a bad update is NACKed and the previous policy answers, a 
   assert.equal(await freshPreflight(port, B), 403);
 
   const client = continuousClient(port, [A, B]);
+  /** Waits until the client has had `n` more answers than `since` lists (it sends all along). */
+  const answered = async (n: number, since: () => number): Promise<void> => {
+    for (const deadline = Date.now() + 10_000; since() < n; ) {
+      if (Date.now() > deadline) throw new Error(`the client got ${since()} answers, not ${n}, in 10 s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   try {
-    await new Promise((r) => setTimeout(r, 300));
+    await answered(51, () => client.answers.length);
     const before = await lds();
     assert.equal(await envoy.updateListeners(ldsPath, listener(["https://b.example/x"])), "rejected");
     assert.deepEqual(await lds(), { success: before.success, rejected: before.rejected + 1 }, "NACKed: update_rejected +1");
     assert.ok(moduleLines(envoy.log(), ["error"]).some((l) => /allow_origins\[0\]: "https:\/\/b\.example\/x" has a path/.test(l)), "the filter says why");
     assert.equal(await freshPreflight(port, A), 200, "the previous policy keeps answering");
     assert.equal(await freshPreflight(port, B), 403);
-    await new Promise((r) => setTimeout(r, 300));
+    const afterNack = client.answers.length;
+    await answered(51, () => client.answers.length - afterNack);
     const goodAt = Date.now();
     assert.equal(await envoy.updateListeners(ldsPath, listener([B])), "accepted");
     assert.deepEqual(await lds(), { success: before.success + 1, rejected: before.rejected + 1 }, "update_success +1");
     assert.equal(await freshPreflight(port, B), 200, "the new policy answers new connections");
     assert.equal(await freshPreflight(port, A), 403);
-    await new Promise((r) => setTimeout(r, 300));
+    await answered(51, () => client.answers.filter((x) => x.at >= goodAt).length);
     await client.stop();
     assert.deepEqual(client.failures, [], "no request failed");
     // every answer is one policy's: A's before the good update; A's (draining connections) or B's after

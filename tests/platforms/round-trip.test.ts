@@ -31,13 +31,6 @@ const CONFIGS: Array<[string, Obj]> = [
   ],
 ];
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (typeof v === "object" && v !== null) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Obj)[k])]));
-  }
-  return v;
-}
 
 /** The configuration the platform hands the filter: zero bytes are the empty configuration. */
 function handedBack(platform: Platform, config: Obj): unknown {
@@ -50,7 +43,7 @@ function handedBack(platform: Platform, config: Obj): unknown {
 for (const platform of PLATFORMS) {
   test(`${platform}: render → extract gives the configuration back`, () => {
     for (const [name, config] of CONFIGS) {
-      assert.deepEqual(sortKeys(handedBack(platform, config)), sortKeys(config), `${platform}: ${name}`);
+      assert.deepEqual(handedBack(platform, config), config, `${platform}: ${name}`);
     }
   });
 }
