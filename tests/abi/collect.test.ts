@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildProbe, exchange, exportsOf, header, load, pages } from "./modules.js";
+import { lcg32 } from "../cases/prng.js";
 
 const probe = buildProbe("probe");
 
@@ -18,8 +19,8 @@ test("a response callback the host runs inside proxy_send_local_response collect
   assert.equal(h.configure(""), true);
   const ex = exportsOf(h);
   const before = ex.probe_collections();
-  let seed = 7;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 8;
+  const next = lcg32(7);
+  const rnd = () => next() >>> 8;
   for (let i = 0; i < 1500; i++) {
     const v = valueOf(1 + (rnd() % 20000), rnd);
     const { req } = exchange(h.plugin, [["x-probe", "local"], ["x-value", v], ["x-pad", "p".repeat(rnd() % 5000)]]);
