@@ -10,7 +10,7 @@ import { assemble, type Scoped } from "./rules.js";
 import { Recorder, type KindSpec, type SourceTable } from "./table.js";
 import type { Aspect, Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { commaList, escapeRegex, putOrigins } from "./values.js";
+import { commaList, escapeRegex, keyPath, putOrigins } from "./values.js";
 
 const CITE_NGINX = "kubernetes/ingress-nginx@dbb11b9 ";
 const CITE_HIGRESS = "alibaba/higress@ae50aba pkg/ingress/kube/annotations/cors.go";
@@ -209,7 +209,7 @@ function annotations(md: Obj, basePath: string): Anns {
       const k = find(name);
       return k === undefined ? undefined : (a[k] as string);
     },
-    path: (name) => `${basePath === "" ? "" : `${basePath}.`}metadata.annotations["${find(name) ?? prefixes[0] + name}"]`,
+    path: (name) => keyPath(keyPath(keyPath(basePath, "metadata"), "annotations"), find(name) ?? prefixes[0] + name),
   };
 }
 
@@ -262,7 +262,7 @@ function convertNginx(an: Anns, base: string, rec: Recorder): OurConfig {
   if (expose.length > 0) out.expose_headers = expose;
   const maxText = an.get("cors-max-age");
   out.max_age = maxText !== undefined && /^-?\d+$/.test(maxText.trim()) ? Math.max(0, Number(maxText.trim())) : NGINX_DEFAULTS.maxAge;
-  const at = `${base === "" ? "" : `${base}.`}metadata.annotations`;
+  const at = keyPath(keyPath(base, "metadata"), "annotations");
   rec.diff("options-204", at);
   rec.diff("refused-forwarded", at);
   rec.diff("headers-on-every-response", at);
@@ -317,7 +317,7 @@ function convertHigressAnnotations(an: Anns, base: string, rec: Recorder): OurCo
   if (expose !== undefined) out.expose_headers = split(expose).filter((x) => x !== "");
   const maxText = an.get("cors-max-age");
   out.max_age = maxText !== undefined && /^\d+$/.test(maxText.trim()) ? Number(maxText.trim()) : HIGRESS_DEFAULTS.maxAge;
-  const at = `${base === "" ? "" : `${base}.`}metadata.annotations`;
+  const at = keyPath(keyPath(base, "metadata"), "annotations");
   rec.diff("forward-unmatched", at, { key: "(no annotation)" });
   rec.diff("preflight-not-checked", at);
   rec.diff("no-vary", at);
@@ -331,14 +331,13 @@ export function convertIngress(docs: unknown[], source = "ingress-nginx"): Conve
   const flat: Array<{ doc: unknown; path: string }> = [];
   docs.forEach((d, i) => {
     const p = docs.length > 1 ? `[${i}]` : "";
-    if (isObject(d) && d.kind === "List" && Array.isArray(d.items)) d.items.forEach((it, j) => flat.push({ doc: it, path: `${p}items[${j}]` }));
+    if (isObject(d) && d.kind === "List" && Array.isArray(d.items)) d.items.forEach((it, j) => flat.push({ doc: it, path: keyPath(keyPath(p, "items"), j) }));
     else flat.push({ doc: d, path: p });
   });
   for (const { doc, path } of flat) {
     if (!isObject(doc) || doc.kind !== "Ingress") continue;
     const md = isObject(doc.metadata) ? doc.metadata : {};
-    const base = path === "" ? "" : path;
-    const an = annotations(md, base === "" ? "" : base);
+    const an = annotations(md, path);
     const enable = an.get("enable-cors");
     const label = `Ingress ${typeof md.namespace === "string" ? `${md.namespace}/` : ""}${String(md.name ?? "(unnamed)")}`;
     if (enable === undefined || !/^(true|1|t|T|TRUE|True)$/.test(enable.trim())) {
@@ -347,8 +346,7 @@ export function convertIngress(docs: unknown[], source = "ingress-nginx"): Conve
     }
     const spec = isObject(doc.spec) ? doc.spec : {};
     const higress = spec.ingressClassName === "higress" || Object.keys(isObject(md.annotations) ? md.annotations : {}).some((k) => k.startsWith("higress.io/"));
-    const fix = (s: string): string => s.replace(/^\./, "");
-    const config = higress ? convertHigressAnnotations(an, fix(base), rec) : convertNginx(an, fix(base), rec);
+    const config = higress ? convertHigressAnnotations(an, path, rec) : convertNginx(an, path, rec);
     const rules = Array.isArray(spec.rules) ? spec.rules : [];
     const hosts = rules.filter(isObject).map((r) => r.host).filter((h): h is string => typeof h === "string");
     entries.push({ config, hosts, label, path });
@@ -376,7 +374,7 @@ export function convertIngress(docs: unknown[], source = "ingress-nginx"): Conve
     const key = JSON.stringify(e.config);
     for (const h of e.hosts) {
       const prev = seen.get(h);
-      if (prev !== undefined && prev.key !== key) rec.error(`${e.path}.spec.rules`.replace(/^\./, ""), `host ${h} has another CORS configuration in ${prev.label}: a domain rule cannot tell their paths apart; convert them separately`);
+      if (prev !== undefined && prev.key !== key) rec.error(keyPath(keyPath(e.path, "spec"), "rules"), `host ${h} has another CORS configuration in ${prev.label}: a domain rule cannot tell their paths apart; convert them separately`);
       seen.set(h, { key, label: e.label });
     }
     scoped.push({ config: e.config, label: e.label, domain: e.hosts });
