@@ -433,8 +433,6 @@ export function convertEnvoy(doc: unknown, source = "envoy"): Conversion {
       }
     });
     if (global === undefined && scoped.length === 0) continue;
-    // Routes first, then domains: a route's own policy wins over its virtual host's (cors_filter.cc).
-    scoped.sort((a, b) => (a.route !== undefined ? 0 : 1) - (b.route !== undefined ? 0 : 1));
     const name = typeof rc.name === "string" ? rc.name : rcPath || "route configuration";
     configs.push({ source: `${source} ${name}`, config: assemble(global, scoped) });
   }

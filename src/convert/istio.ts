@@ -151,6 +151,5 @@ export function convertIstio(docs: unknown[], source = "istio"): Conversion {
     rec.error("spec.http", "no corsPolicy in any VirtualService http route");
     return rec.result([]);
   }
-  scoped.sort((a, b) => (a.route !== undefined ? 0 : 1) - (b.route !== undefined ? 0 : 1));
   return rec.result([{ source, config: assemble(global, scoped) }]);
 }

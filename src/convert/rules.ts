@@ -11,9 +11,13 @@ export interface Scoped {
   service?: string[];
 }
 
+/** `global` with `scoped` as its `_rules_`: entries with a route first (a route's own policy wins over its
+ *  virtual host's or domain's: Envoy's cors_filter.cc, Kong's route before service), otherwise in the order given
+ *  (the sort is stable). */
 export function assemble(global: OurConfig | undefined, scoped: Scoped[]): OurConfig {
   if (scoped.length === 0) return global ?? {};
-  const rules = scoped.map((s) => {
+  const routeFirst = [...scoped].sort((a, b) => (a.route !== undefined ? 0 : 1) - (b.route !== undefined ? 0 : 1));
+  const rules = routeFirst.map((s) => {
     const rule: OurConfig = { ...s.config };
     if (s.route !== undefined) rule._match_route_ = s.route;
     if (s.domain !== undefined) rule._match_domain_ = s.domain;
