@@ -9,7 +9,7 @@
 // virtual_service.proto @b8f8791), so src/convert/istio.ts reuses `convertPolicy`.
 import { addMatcher, MATCHER_KINDS, type OriginKeys } from "./matchers.js";
 import { assemble, type Scoped } from "./rules.js";
-import { Recorder, type KindSpec, type SourceTable } from "./table.js";
+import { Recorder, SHARED_KINDS, type KindSpec, type SourceTable } from "./table.js";
 import type { Aspect, Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
 import { commaList, keyPath, putOrigins } from "./values.js";
@@ -62,17 +62,8 @@ export const POLICY_KINDS: Record<string, KindSpec> = {
     ours: "sends Vary: Origin whenever the answer depends on the Origin, and the preflight Vary on preflights",
     aspects: ["vary"],
   },
-  "untouched-when-refused": {
-    peer: "left responses to origins it did not allow untouched, the upstream's own CORS headers included",
-    ours: "removes the upstream's CORS headers on every response it handles",
-    aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers", "access-control-max-age"],
-  },
-  "actual-method": {
-    peer: "never checked the method of an actual (non-preflight) request",
-    ours: "grants an actual request only for GET, HEAD, POST and the methods in allow_methods",
-    restore: 'allow_methods: ["*"]',
-    aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers"],
-  },
+  "untouched-when-refused": SHARED_KINDS["untouched-when-refused"],
+  "actual-method": SHARED_KINDS["actual-method"],
   "shadow": {
     peer: "{key}: evaluated the Origin and counted it (cors.origin_valid / origin_invalid) without enforcing",
     ours: 'mode: "report_only": decides, counts and logs, changes nothing',

@@ -7,7 +7,7 @@
 //     cors.go (its own defaults; becomes Istio's CorsPolicy, so Envoy's semantics, src/convert/envoy.ts).
 import { POLICY_KINDS } from "./envoy.js";
 import { assemble, type Scoped } from "./rules.js";
-import { Recorder, type KindSpec, type SourceTable } from "./table.js";
+import { Recorder, SHARED_KINDS, type KindSpec, type SourceTable } from "./table.js";
 import type { Aspect, Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
 import { commaList, escapeRegex, keyPath, putOrigins } from "./values.js";
@@ -81,11 +81,7 @@ const NGINX_KINDS: Record<string, KindSpec> = {
     ours: "sends Vary: Origin whenever the answer depends on the Origin",
     aspects: ["vary"],
   },
-  "untouched-when-refused": {
-    peer: "left responses to origins it did not allow untouched, the upstream's own CORS headers included",
-    ours: "removes the upstream's CORS headers on every response it handles",
-    aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers", "access-control-max-age"],
-  },
+  "untouched-when-refused": SHARED_KINDS["untouched-when-refused"],
   "higress-wildcard": {
     peer: "Higress turned {origin} into the regex {regex} over the whole origin: any scheme, no port",
     ours: "allow_origin_regexes entry {regex} (the same origins)",

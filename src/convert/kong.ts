@@ -4,7 +4,7 @@
 // Reads a declarative kong.yaml (every `cors` plugin: global, service, route), one plugin object
 // (`{name: cors, config: {...}}`, the Admin API's JSON body) or a bare `config` object.
 import { assemble, type Scoped } from "./rules.js";
-import { Recorder, type SourceTable } from "./table.js";
+import { Recorder, SHARED_KINDS, type SourceTable } from "./table.js";
 import type { Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
 import { commaList, escapeRegex, grouped, hasTopLevelAlternation, isOrigin, keyPath, putOrigins, stripAnchors } from "./values.js";
@@ -80,12 +80,7 @@ export const KONG: SourceTable = {
       restore: 'on_disallowed: "strip" forwards disallowed preflights without CORS headers',
       aspects: ["status", "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age", "access-control-allow-credentials", "vary"],
     },
-    "actual-method": {
-      peer: "never checked the method of an actual (non-preflight) request",
-      ours: "grants an actual request only for GET, HEAD, POST and the methods in allow_methods",
-      restore: 'allow_methods: ["*"]',
-      aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers"],
-    },
+    "actual-method": SHARED_KINDS["actual-method"],
   },
   rows: [
     {

@@ -11,6 +11,21 @@ export interface KindSpec {
   aspects: Aspect[];
 }
 
+/** Differences several peers share, written once (each table names them under its own key). */
+export const SHARED_KINDS = {
+  "untouched-when-refused": {
+    peer: "left responses to origins it did not allow untouched, the upstream's own CORS headers included",
+    ours: "removes the upstream's CORS headers on every response it handles",
+    aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers", "access-control-max-age"],
+  },
+  "actual-method": {
+    peer: "never checked the method of an actual (non-preflight) request",
+    ours: "grants an actual request only for GET, HEAD, POST and the methods in allow_methods",
+    restore: 'allow_methods: ["*"]',
+    aspects: ["access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers"],
+  },
+} satisfies Record<string, KindSpec>;
+
 export interface MappingRow {
   /** The peer's key (or a key path inside the peer's entry). */
   key: string;
