@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { parseArgs, UsageError } from "./args.js";
 import { defaultWasm } from "./defaults.js";
-import type { Io } from "./io.js";
+import { STDIN, type Io } from "./io.js";
 import { USAGE } from "./usage.js";
 import { convertText, differenceLine, ParseError, SOURCES, type Source } from "../convert/index.js";
 import { validateConfig } from "../convert/check.js";
+import { readWasm } from "../proxy/filter.js";
 
 export async function runConvert(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, { values: ["from", "format", "wasm"], flags: ["help"], positionals: 1 });
@@ -25,7 +26,7 @@ export async function runConvert(argv: string[], io: Io): Promise<number> {
   if (format !== "json" && format !== "yaml") throw new UsageError(`--format must be json or yaml, got "${format}"`);
   let text: string;
   try {
-    text = file === "-" ? await io.stdin() : readFileSync(file, "utf8");
+    text = file === STDIN ? await io.stdin() : readFileSync(file, "utf8");
   } catch (e) {
     io.err(`cors-proxy-wasm convert: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 1;
@@ -44,7 +45,7 @@ export async function runConvert(argv: string[], io: Io): Promise<number> {
   for (const d of result.differences) io.err(`${differenceLine(d, result.source)}\n`);
   for (const e of result.errors) io.err(`error: ${e.path === "" ? "(file)" : e.path}: ${e.message}\n`);
   if (result.errors.length > 0) return 1;
-  const wasm = readFileSync(a.values.get("wasm") ?? defaultWasm);
+  const wasm = readWasm(a.values.get("wasm") ?? defaultWasm);
   let failed = false;
   for (const c of result.configs) {
     const v = await validateConfig(wasm, c.config);

@@ -84,7 +84,12 @@ export function readWasm(path: string): Uint8Array {
 
 /** Load the module, configure it once; never throws for a rejected configuration (accepted=false). */
 export async function loadFilter(opts: LoadOptions): Promise<LoadedFilter> {
-  const wasm = readWasm(opts.wasmPath);
+  return configureModule(readWasm(opts.wasmPath), opts);
+}
+
+/** loadFilter for a module already read: the configuration through the module's own proxy_on_configure, in the
+ *  Envoy-faithful host (`check`, `serve`, `explain` and `convert` all validate so). */
+export async function configureModule(wasm: Uint8Array, opts: Omit<LoadOptions, "wasmPath">): Promise<LoadedFilter> {
   const streamProperties = routeProperties(opts.routeName, opts.clusterName);
   const legacy = opts.routeName !== undefined || opts.clusterName !== undefined;
   let host: ProxyWasmHost;
