@@ -7,7 +7,7 @@ import { assemble, type Scoped } from "./rules.js";
 import { Recorder, SHARED_KINDS, type SourceTable } from "./table.js";
 import type { Conversion, Obj, OurConfig } from "./types.js";
 import { isObject } from "./types.js";
-import { commaList, escapeRegex, grouped, hasTopLevelAlternation, isOrigin, keyPath, putOrigins, stripAnchors } from "./values.js";
+import { commaList, grouped, hasTopLevelAlternation, isOrigin, keyPath, putOrigins, stripAnchors } from "./values.js";
 
 const CITE = "Kong/kong@22246ef kong/plugins/cors/";
 /** schema.lua METHODS: the default of `methods` and what handler.lua sends when it is unset. */

@@ -183,6 +183,21 @@ export function protoJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
+/** The bytes an Istio-style WasmPlugin hands the filter for a Struct: none (or an empty Struct, which becomes an
+ *  empty Any) is zero bytes, anything else its protojson. */
+export function structBytes(struct: Obj | undefined): string {
+  return struct === undefined || Object.keys(struct).length === 0 ? "" : protoJson(struct);
+}
+
+/** `spec.pluginConfig` of an Istio-style WasmPlugin (Istio's, and Higress's where it wins over the rest);
+ *  undefined when absent. */
+export function pluginConfigOf(spec: Obj): Obj | undefined {
+  const pc = spec.pluginConfig;
+  if (pc === undefined || pc === null) return undefined;
+  if (!isObject(pc)) throw new ManifestError("spec.pluginConfig must be an object");
+  return pc;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (isObject(value)) {

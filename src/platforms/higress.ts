@@ -11,8 +11,9 @@ import {
   kindOf,
   ManifestError,
   manifestName,
-  protoJson,
+  pluginConfigOf,
   RenderError,
+  structBytes,
   toYaml,
   type Extracted,
   type Obj,
@@ -147,10 +148,8 @@ function stringList(v: unknown, what: string): string[] {
  * (zero-length configuration), or `null` when the plugin is not pushed at all.
  */
 export function higressPluginStruct(spec: Obj): Obj | undefined | null {
-  if (spec.pluginConfig !== undefined && spec.pluginConfig !== null) {
-    if (!isObject(spec.pluginConfig)) throw new ManifestError("spec.pluginConfig must be an object");
-    return spec.pluginConfig; // wins verbatim: defaultConfig and matchRules are ignored
-  }
+  const pluginConfig = pluginConfigOf(spec);
+  if (pluginConfig !== undefined) return pluginConfig; // wins verbatim: defaultConfig and matchRules are ignored
   let result: Obj | undefined = undefined;
   if (!boolValueTrue(spec.defaultConfigDisable)) {
     if (spec.defaultConfig !== undefined && spec.defaultConfig !== null) {
@@ -209,9 +208,7 @@ export function higressPluginStruct(spec: Obj): Obj | undefined | null {
 /** Higress WasmPlugin spec → configuration text ("" = zero bytes; null = not pushed). */
 export function higressToConfig(spec: Obj): string | null {
   const s = higressPluginStruct(spec);
-  if (s === null) return null;
-  if (s === undefined || Object.keys(s).length === 0) return ""; // Istio: empty Struct → empty Any → zero bytes
-  return protoJson(s);
+  return s === null ? null : structBytes(s);
 }
 
 function extract(doc: Obj): Extracted[] | null {

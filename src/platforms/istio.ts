@@ -6,9 +6,9 @@ import {
   header,
   isObject,
   kindOf,
-  ManifestError,
   manifestName,
-  protoJson,
+  pluginConfigOf,
+  structBytes,
   toYaml,
   type Extracted,
   type Obj,
@@ -49,11 +49,7 @@ function render(config: Obj, o: RenderOptions): string {
 
 /** Istio WasmPlugin spec → configuration text (pluginConfig as protojson; none = zero bytes). */
 export function istioToConfig(spec: Obj): string {
-  const pc = spec.pluginConfig;
-  if (pc === undefined || pc === null) return "";
-  if (!isObject(pc)) throw new ManifestError("spec.pluginConfig must be an object");
-  if (Object.keys(pc).length === 0) return ""; // an empty Struct becomes an empty Any: zero bytes
-  return protoJson(pc);
+  return structBytes(pluginConfigOf(spec));
 }
 
 function extract(doc: Obj): Extracted[] | null {
