@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import yaml from "js-yaml";
 import { bootstrap, moduleLines, validateConfig } from "../../src/envoy/index.js";
 import { loadConfigFile, ManifestError } from "../../src/platforms/read.js";

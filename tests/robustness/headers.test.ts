@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HeaderList, ProxyWasmHost } from "../../src/host/index.js";
-import { Rng, caseRng, cases, fuzzValue, originOfLength, acrhOf, loadHost, runExchange, violations, describeCase, type Exchange, NASTY, SEED } from "./harness.js";
+import { caseRng, cases, fuzzValue, originOfLength, acrhOf, loadHost, runExchange, violations, describeCase, type Exchange, NASTY, SEED } from "./harness.js";
 import { A, CONFIGS, VARY, randomExchange, upstreamValue, type FuzzConfig } from "./generators.js";
 
 // ---------------------------------------------------------------------------------------------------------

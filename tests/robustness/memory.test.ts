@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { HeaderList, ProxyWasmHost } from "../../src/host/index.js";
+import type { ProxyWasmHost } from "../../src/host/index.js";
 import { loadHost, pages, runExchange, violations, ROOT, type Exchange } from "./harness.js";
 import { CONFIG, BIG_CONFIG, kinds, hugeKinds, req } from "../cases/hostile.js";
 

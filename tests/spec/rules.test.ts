@@ -2,7 +2,7 @@
 // no policy at all, no inheritance from the global configuration, Envoy ≥1.33 and Higress property sets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ACAC, ACAO, ACEH, ACMA, actual, assertNoGrant, counters, exchange, hdr, host, preflight } from "./helpers.js";
+import { ACAC, ACAO, ACEH, ACMA, assertNoGrant, counters, exchange, hdr, host, preflight } from "./helpers.js";
 import type { Case, Req } from "./helpers.js";
 import type { HostOptions } from "../../src/host/index.js";
 

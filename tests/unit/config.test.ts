@@ -5,7 +5,6 @@
 // `kind: "config"` case of tests/conformance/cases.json (plus: every request case's config is accepted).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { loadUnit } from "./loader.js";
 import { xorshift32 } from "../cases/prng.js";
 import { loadCases } from "../conformance/cases.js";
@@ -19,7 +18,7 @@ interface ConfigExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const { ex, withStrings } = await loadUnit<ConfigExports>("config");
+const { ex } = await loadUnit<ConfigExports>("config");
 
 interface Pattern {
   source: string; matchesAll: boolean; scheme: string; anyHost: boolean; subdomains: boolean; host: string;

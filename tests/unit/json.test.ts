@@ -11,7 +11,7 @@ interface JsonExports extends Record<string, unknown> {
   _initialize?: () => void;
 }
 
-const { ex, withStrings } = await loadUnit<JsonExports>("json");
+const { ex } = await loadUnit<JsonExports>("json");
 
 function parseBytes(bytes: Uint8Array): string {
   const buf = ex.__newArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
